@@ -10,8 +10,7 @@ import { problemsFromAjv, type PathSegment, type Problem } from '../validation/p
 import { parseYaml, readYamlFolder, SourceIndex, type SourceFile } from '../source/index.js';
 import type { DomainType } from '../workspace/order-schema.js';
 import { specHash } from '../state/canonical.js';
-import type { JsonObject } from '../state/types.js';
-import { POLICY_KINDS, RESOURCE_KINDS, addressOf, compareAddresses, type OrderableKind, type ResourceKind } from './kinds.js';
+import { POLICY_KINDS, RESOURCE_KINDS, addressOf, compareAddresses, type ResourceKind } from './kinds.js';
 import { Envelope, LABEL_KEY_PATTERN, kindSchemas } from './schemas.js';
 import type { DesiredProfile, DesiredResource, DesiredState, ResourceSource } from './model.js';
 import { crossDocumentProblems } from './checks.js';
