@@ -136,7 +136,7 @@ export interface StateStore {
   /** Human-readable location, e.g. `file:.workspace-gitops/state.json`. */
   readonly location: string;
   readonly journal: Journal;
-  /** The current snapshot; an empty one (serial 0, fresh lineage) when none exists yet. */
+  /** The current snapshot; an empty one (serial 0, lineage '') when none exists yet. */
   read(): Promise<StateSnapshot>;
   /**
    * Replace the snapshot atomically. `next.serial` must be the serial read plus one and `next.lineage`
@@ -148,4 +148,6 @@ export interface StateStore {
   readLock(): Promise<LockInfo | undefined>;
   /** Break a lock by its id (for a holder that died); fails if the id does not match. */
   forceUnlock(id: string): Promise<LockInfo>;
+  /** Release file handles or connections held by the store. */
+  close(): Promise<void>;
 }

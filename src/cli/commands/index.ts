@@ -2,7 +2,11 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
 import { registerValidateCommand } from './validate.js';
+import { registerPlanCommand } from './plan.js';
+import { registerSimulatorCommand } from './simulator.js';
 
 export function registerCommands(program: Command, ctx: CommandContext): void {
   registerValidateCommand(program, ctx);
+  registerPlanCommand(program, ctx);
+  registerSimulatorCommand(program, ctx);
 }
