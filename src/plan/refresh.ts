@@ -40,7 +40,9 @@ function desktopDrift(spec: JsonObject, d: DesktopDetail): FieldDiff[] {
   return out;
 }
 
+/** The record with its cloud id learned and `ordered` promoted to `active`; the same object when nothing changes. */
 function promote(record: ResourceRecord, cloudId: string | undefined, now: string): ResourceRecord {
+  if (record.status !== 'ordered' && (cloudId === undefined || record.cloud_id === cloudId)) return record;
   const next: ResourceRecord = { ...record, updated_at: now };
   if (cloudId !== undefined) next.cloud_id = cloudId;
   if (record.status === 'ordered') {

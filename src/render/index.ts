@@ -3,3 +3,4 @@ export * from './style.js';
 export { renderPlanText, summaryLine, orderLine } from './plan-text.js';
 export { renderPlanMarkdown, GITHUB_COMMENT_LIMIT } from './plan-markdown.js';
 export { renderPolicyText } from './policy-text.js';
+export { renderRunText, resultLine, countResults } from './run-text.js';

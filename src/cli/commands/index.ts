@@ -4,9 +4,13 @@ import type { CommandContext } from '../main.js';
 import { registerValidateCommand } from './validate.js';
 import { registerPlanCommand } from './plan.js';
 import { registerSimulatorCommand } from './simulator.js';
+import { registerApplyCommands } from './apply.js';
+import { registerStateCommands } from './state.js';
 
 export function registerCommands(program: Command, ctx: CommandContext): void {
   registerValidateCommand(program, ctx);
   registerPlanCommand(program, ctx);
+  registerApplyCommands(program, ctx);
+  registerStateCommands(program, ctx);
   registerSimulatorCommand(program, ctx);
 }
