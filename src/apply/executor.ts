@@ -9,6 +9,7 @@ import type { ApiErrorRecord, Journal, LockHandle } from '../state/types.js';
 import { ApiError, OutcomeUnknownError, isThrottle } from '../workspace/errors.js';
 import type { WorkspaceApi } from '../workspace/types.js';
 import { WsgoError } from '../errors.js';
+import { failpoint } from '../failpoints.js';
 
 export type OrderResultStatus = 'placed' | 'failed' | 'in-doubt' | 'not-started';
 
@@ -79,8 +80,11 @@ export async function executeOrders(orders: readonly PlannedOrder[], options: Ex
     await options.journal.recordIntent({ kind: 'intent', id: order.id, type: order.type, addresses: order.addresses, body: order.body, targets: order.targets, at: options.now().toISOString() }, options.lock);
     for (let attempt = 1; ; attempt++) {
       try {
+        failpoint('before-post');
         const response = await options.api.placeOrder(order.body);
+        failpoint('after-post');
         await options.journal.recordOutcome({ kind: 'outcome', intent_id: order.id, result: 'placed', order_id: response.order_id, ...(response.job_id ? { job_id: response.job_id } : {}), at: options.now().toISOString() }, options.lock);
+        failpoint('after-outcome');
         concurrency.succeeded();
         log.info('order placed', { order_id: response.order_id, addresses: order.addresses.length });
         return finish({ order, status: 'placed', orderId: response.order_id });

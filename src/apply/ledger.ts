@@ -3,6 +3,7 @@
  * back (serial + 1) whenever the journal says more than the snapshot does.
  */
 import { canonicalJson } from '../state/canonical.js';
+import { failpoint } from '../failpoints.js';
 import { foldJournal, groupByIntent, settle } from '../state/index.js';
 import type { JournalEntry, LockHandle, OrderIntent, ResourceRecord, StateSnapshot, StateStore } from '../state/types.js';
 
@@ -41,6 +42,7 @@ export class Ledger {
     const settled = groupByIntent(entries)
       .filter((g) => settle(g).result !== 'in-doubt')
       .map((g) => g.intent.id);
+    failpoint('after-checkpoint');
     if (settled.length > 0) await this.store.journal.compact(settled, this.lock);
     return this.snapshot;
   }
