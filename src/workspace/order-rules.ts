@@ -7,6 +7,7 @@ import type { Problem, PathSegment } from '../validation/problems.js';
 import { problemsFromAjv } from '../validation/problems.js';
 import { compile } from '../validation/ajv.js';
 import {
+  COMPUTER_NAME_PATTERN,
   CREATE_ORDER_TYPES,
   MAX_DESKTOPS_PER_ORDER,
   OrderBody,
@@ -73,6 +74,12 @@ function createDesktopsProblems(req: Record<string, unknown>, path: PathSegment[
   if (desktops === undefined && size === undefined) {
     out.push({ path: [...path, 'desktops'], rule: 'desktops-or-size', message: 'either desktops or size is required', allowed: 'either desktops (assigned to users) or size with desktop_name (unassigned)' });
   }
+  if (size !== undefined && name === undefined && req['desktop_name_policy_id'] === undefined) {
+    out.push({ path: [...path, 'desktop_name'], rule: 'desktops-or-size', message: 'size needs desktop_name (or desktop_name_policy_id) to name the desktops', allowed: 'size with desktop_name' });
+  }
+  if (name !== undefined && size === 1 && !new RegExp(COMPUTER_NAME_PATTERN).test(name)) {
+    out.push({ path: [...path, 'desktop_name'], rule: 'desktop-name', message: `"${name}" is the desktop's name and must be a valid computer_name`, allowed: '1-15 letters, digits and hyphens, not starting or ending with a hyphen' });
+  }
   if (name !== undefined && size !== undefined && size > 1 && name.length > 13) {
     out.push({ path: [...path, 'desktop_name'], rule: 'desktop-name', message: `"${name}" is a prefix for ${size} desktops and may have at most 13 characters`, allowed: '1-13 characters when size > 1' });
   }
@@ -116,6 +123,16 @@ function resourceProblems(type: OrderType, resource: Record<string, unknown>, in
   const internet = resource['apply_desktops_internet'] as Record<string, unknown> | undefined;
   if (internet && ((internet['desktop_ids'] as unknown[] | undefined)?.length ?? 0) === 0 && internet['count'] === undefined) {
     out.push({ path: [...path, 'apply_desktops_internet', 'count'], rule: 'required-field', message: 'count is required when desktop_ids is empty', allowed: 'desktop_ids, or count for EIPs bought separately' });
+  }
+  for (const [field, list] of [
+    ['rebuild_desktops', (resource['rebuild_desktops'] as { desktop_ids?: string[] } | undefined)?.desktop_ids],
+    ['apply_desktops_internet', (resource['apply_desktops_internet'] as { desktop_ids?: string[] } | undefined)?.desktop_ids],
+  ] as const) {
+    const seen = new Set<string>();
+    (list ?? []).forEach((id, i) => {
+      if (seen.has(id)) out.push({ path: [...path, field, 'desktop_ids', i], rule: 'desktop-id-unique', message: `desktop ${id} appears more than once`, allowed: 'each desktop once' });
+      seen.add(id);
+    });
   }
   const sharer = resource['subscribe_user_sharer'] as { users?: { user_id: string }[] } | undefined;
   const seenUsers = new Set<string>();

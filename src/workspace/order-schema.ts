@@ -301,7 +301,7 @@ export function CreateDesktopReq(domainType: DomainType) {
         }),
       ),
       desktop_name: Type.Optional(
-        Type.String({ pattern: '^[A-Za-z0-9-]{1,15}$', 'x-rule': 'desktop-name', 'x-allowed': '1-15 letters, digits and hyphens (a 1-13 character prefix when size > 1)' }),
+        Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,14}$', 'x-rule': 'desktop-name', 'x-allowed': '1-15 letters, digits and hyphens starting with a letter or digit (a 1-13 character prefix when size > 1)' }),
       ),
       size: Type.Optional(
         Type.Integer({ minimum: 1, maximum: MAX_DESKTOPS_PER_ORDER, 'x-rule': 'desktops-per-order', 'x-allowed': `1-${MAX_DESKTOPS_PER_ORDER} desktops per order` }),
