@@ -139,6 +139,9 @@ const CASES: Case[] = [
   ['desktop_name prefix of 14 characters for 5 desktops', 'desktops', { [`${CD}.desktops`]: undefined, [`${CD}.desktop_name`]: 'a'.repeat(14), [`${CD}.size`]: 5 }, `${CD}.desktop_name`, 'desktop-name'],
   ['desktop_name of 16 characters', 'desktops', { [`${CD}.desktops`]: undefined, [`${CD}.desktop_name`]: 'a'.repeat(16), [`${CD}.size`]: 1 }, `${CD}.desktop_name`, 'desktop-name'],
   ['desktop_name with an underscore', 'desktops', { [`${CD}.desktops`]: undefined, [`${CD}.desktop_name`]: 'lab_1', [`${CD}.size`]: 1 }, `${CD}.desktop_name`, 'desktop-name'],
+  ['desktop_name starting with a hyphen', 'desktops', { [`${CD}.desktops`]: undefined, [`${CD}.desktop_name`]: '-lab', [`${CD}.size`]: 1 }, `${CD}.desktop_name`, 'desktop-name'],
+  ['desktop_name ending with a hyphen for one desktop', 'desktops', { [`${CD}.desktops`]: undefined, [`${CD}.desktop_name`]: 'lab-', [`${CD}.size`]: 1 }, `${CD}.desktop_name`, 'desktop-name'],
+  ['size without desktop_name', 'desktops', { [`${CD}.desktops`]: undefined, [`${CD}.size`]: 2 }, `${CD}.desktop_name`, 'desktops-or-size'],
 
   // Pools
   ['pool type unknown', 'pool', { [`${POOL}.type`]: 'FIXED' }, `${POOL}.type`, 'pool-type'],
@@ -165,6 +168,7 @@ const CASES: Case[] = [
   // Rebuild
   ['rebuild no desktops', 'rebuild', { [`${RB}.desktop_ids`]: [] }, `${RB}.desktop_ids`, 'desktops-per-order'],
   ['rebuild 51 desktops', 'rebuild', { [`${RB}.desktop_ids`]: many(51, (i) => `d-${i}`) }, `${RB}.desktop_ids`, 'desktops-per-order'],
+  ['rebuild the same desktop twice', 'rebuild', { [`${RB}.desktop_ids`]: ['d-1', 'd-1'] }, `${RB}.desktop_ids.1`, 'desktop-id-unique'],
   ['rebuild delay above 1440 minutes', 'rebuild', { [`${RB}.delay_time`]: 1441 }, `${RB}.delay_time`, 'delay-time'],
 
   // EIPs and bandwidth
