@@ -25,9 +25,12 @@ export interface KindContext {
 
 export type Classified =
   | { action: 'create' | 'update'; operation: OrderType; reason: string; parts: OrderPart[] }
-  | { action: 'blocked'; reason: string };
+  | { action: 'blocked'; reason: string }
+  | { action: 'no-op'; reason: string };
 
 const blocked = (reason: string): Classified => ({ action: 'blocked', reason });
+/** The list holds the same members in another order: a set to the API, so there is nothing to order. */
+const reordered = (list: string): Classified => ({ action: 'no-op', reason: `only the order of ${list} changed; it is a set to the API, so there is nothing to order` });
 
 function without(spec: JsonObject, ...fields: string[]): JsonObject {
   const out: JsonObject = {};
@@ -221,11 +224,16 @@ function addedMembers<T>(before: readonly T[], after: readonly T[], key: (t: T) 
 function updateInternet(r: DesiredResource, rec: ResourceRecord, changed: string[], ctx: KindContext): Classified {
   const other = changed.filter((f) => f !== 'desktops');
   if (other.length > 0) return cannotChange('DesktopInternet', other);
-  const { added, removed } = addedMembers(rec.spec!['desktops'] as string[], r.spec['desktops'] as string[], (n) => n);
+  const recorded = rec.spec!['desktops'] as string[];
+  const desired = r.spec['desktops'] as string[];
+  const { added, removed } = addedMembers(recorded, desired, (n) => n);
   if (removed.length > 0) return blocked(`removing EIP access (${removed.join(', ')}) is not an order the API can place; unbind the EIPs in the console`);
+  if (added.length === 0) return reordered('desktops');
   const { known, ids, waiting } = knownDesktops(ctx, added);
   if (known.length === 0) return blocked(`waiting: ${waitingFor(waiting)}`);
-  const target = { ...r.spec, desktops: [...(rec.spec!['desktops'] as string[]), ...known] };
+  // In the desired order, so that once every desktop is covered the recorded spec equals the desired one.
+  const covered = new Set([...recorded, ...known]);
+  const target = { ...r.spec, desktops: desired.filter((n) => covered.has(n)) };
   const reason = `EIP access for ${known.join(', ')}: applyDesktopsInternet${waiting.length > 0 ? `; ${waitingFor(waiting)}` : ''}`;
   return { action: 'update', operation: 'applyDesktopsInternet', reason, parts: [part(r, 'applyDesktopsInternet', 'apply_desktops_internet', internetRequest(r.spec, ids), target, { subscription: true })] };
 }
@@ -245,7 +253,11 @@ function updateSharer(r: DesiredResource, rec: ResourceRecord, changed: string[]
   if (other.length > 0) return cannotChange('UserSharer', other);
   const { added, removed } = addedMembers(rec.spec!['users'] as SharerUser[], r.spec['users'] as SharerUser[], (u) => u.user_id);
   if (removed.length > 0) return blocked(`unsubscribing users (${removed.map((u) => u.user_name).join(', ')}) is not an order the API can place`);
-  if (added.length === 0) return blocked('users changed in place (same user_id, other name): not an order the API can place');
+  if (added.length === 0) {
+    const names = new Map((rec.spec!['users'] as SharerUser[]).map((u) => [u.user_id, u.user_name]));
+    const renamed = (r.spec['users'] as SharerUser[]).some((u) => names.get(u.user_id) !== u.user_name);
+    return renamed ? blocked('users changed in place (same user_id, other name): not an order the API can place') : reordered('users');
+  }
   const request: JsonObject = { user_sharer_sku: r.spec['user_sharer_sku']!, users: added };
   return { action: 'update', operation: 'subscribeUserSharer', reason: `subscribe ${added.map((u) => u.user_name).join(', ')}: subscribeUserSharer`, parts: [part(r, 'subscribeUserSharer', 'subscribe_user_sharer', request, r.spec, { subscription: true })] };
 }

@@ -45,15 +45,16 @@ function changeFor(resource: DesiredResource | undefined, record: ResourceRecord
   const base = { address, kind, name, ...(resource ? { file: resource.source.file, line: resource.source.line } : {}) };
   const change = (action: Change['action'], reason: string, diff: Change['diff'] = [], operation: Change['operation'] = null) => ({ change: { ...base, action, operation, reason, diff }, parts: [] });
 
-  if (!resource) {
-    if (!record?.spec) return change('no-op', 'not in the desired state and never placed: nothing to do');
-    return change('blocked', `${address} is no longer in the desired state, but deleting resources is not supported: it keeps running (and billing) until it is deleted in the console; declare it again to keep managing it`);
-  }
+  // Before anything else, even for a resource that left git: its order may exist and bill.
   if (record?.in_doubt_intent) {
     return change(
       'blocked',
       `in doubt: order intent ${record.in_doubt_intent} may or may not have been placed. apply/reconcile first look for evidence in the cloud and the billing order list; or settle it with "workspace-gitops state resolve ${address} --placed|--not-placed"`,
     );
+  }
+  if (!resource) {
+    if (!record?.spec) return change('no-op', 'not in the desired state and never placed: nothing to do');
+    return change('blocked', `${address} is no longer in the desired state, but deleting resources is not supported: it keeps running (and billing) until it is deleted in the console; declare it again to keep managing it`);
   }
   if (!record?.spec) {
     const cloudId = unrecorded.get(address);
@@ -62,7 +63,7 @@ function changeFor(resource: DesiredResource | undefined, record: ResourceRecord
     }
     const c = classifyCreate(resource, ctx);
     const prior = record?.status === 'failed' && record.error ? `the previous order failed (${record.error.code}: ${record.error.message}); ordering again. ` : '';
-    if (c.action === 'blocked') return change('blocked', `${prior}${c.reason}`);
+    if (c.action === 'blocked' || c.action === 'no-op') return change(c.action, `${prior}${c.reason}`);
     return { change: { ...base, action: c.action, operation: c.operation, reason: `${prior}${c.reason}`, diff: [] }, parts: c.parts };
   }
   const same = record.spec_hash === undefined ? false : record.spec_hash === specHashOf(resource);
@@ -73,7 +74,7 @@ function changeFor(resource: DesiredResource | undefined, record: ResourceRecord
   if (same) return change('no-op', 'up to date');
   const diff = fieldDiff(record.spec, resource.spec);
   const c = classifyUpdate(resource, record, ctx);
-  if (c.action === 'blocked') return change('blocked', c.reason, diff);
+  if (c.action === 'blocked' || c.action === 'no-op') return change(c.action, c.reason, diff);
   return { change: { ...base, action: c.action, operation: c.operation, reason: c.reason, diff }, parts: c.parts };
 }
 

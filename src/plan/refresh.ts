@@ -126,7 +126,12 @@ export function refreshRecords(records: Readonly<Record<string, ResourceRecord>>
       continue;
     }
     const found = lookup(record.spec, record.name);
-    if (found.found) {
+    if (found.found && record.status === 'ordered' && orderStatus !== undefined && orderStatus !== ORDER_STATUS.completed) {
+      // The resource shows, but its last order (addVolumes, expandDesktopPool … on a resource that already
+      // existed) is not done: not active yet, and what the cloud shows is not drift.
+      const learned = found.id === undefined || record.cloud_id === found.id ? record : { ...record, cloud_id: found.id, updated_at: at };
+      out[address] = orderStatus === ORDER_STATUS.cancelled ? cancelled(learned, lastOrder!, at) : learned;
+    } else if (found.found) {
       out[address] = promote(record, found.id, at);
       if (found.fields && found.fields.length > 0) {
         drift.push({ address, kind: 'changed', fields: found.fields, message: `${address} differs in the cloud from what was ordered: ${found.fields.map((f) => f.path).join(', ')}` });

@@ -56,7 +56,18 @@ export const PlannedOrderSchema = Type.Object(
     id: Type.String({ pattern: '^ord-[0-9a-f]{24}$' }),
     type: OrderTypeSchema,
     addresses: Type.Array(Type.String(), { minItems: 1 }),
-    body: Type.Unsafe<OrderBody>({ type: 'object', required: ['type', 'resources'], description: 'the exact request body of POST /v2/{project_id}/periodic/subscribe/order' }),
+    // The envelope only: the request objects are checked by the order API's own schema (workspace/order-schema.ts).
+    body: Type.Unsafe<OrderBody>({
+      type: 'object',
+      required: ['type', 'resources'],
+      properties: {
+        type: OrderTypeSchema,
+        enterprise_project_id: { type: 'string' },
+        resources: { type: 'array', minItems: 1, items: { type: 'object' } },
+        extend_param: { type: 'object', properties: { is_auto_pay: { type: 'string', enum: ['true', 'false'] } } },
+      },
+      description: 'the exact request body of POST /v2/{project_id}/periodic/subscribe/order',
+    }),
     targets: Type.Record(Type.String(), IntentTargetSchema),
     depends_on: Type.Array(Type.String()),
   },
@@ -111,7 +122,9 @@ export const PolicyViolationSchema = Type.Object(
     message: Type.String(),
     file: Nullable(Type.String()),
     line: Nullable(Type.Integer({ minimum: 1 })),
-    exempted_by: Type.Optional(Type.String()),
+    column: Type.Optional(Type.Integer({ minimum: 1, description: 'column of the failing value (or of the rule, for plan scope)' })),
+    values: Type.Optional(Type.Record(Type.String(), JsonValue, { description: 'what the rule read, by path (e.g. resource.spec.image_id), when it failed' })),
+    exempted_by: Type.Optional(Type.String({ description: 'the PolicyExemption that covers this violation; exempted violations never deny' })),
   },
   { additionalProperties: false },
 );
