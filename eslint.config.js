@@ -20,7 +20,9 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    // Keep disableTypeChecked's parserOptions (no project service): plain scripts such as
+    // scripts/bench/*.mjs are in no tsconfig and would otherwise fail to parse.
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: Object.fromEntries(['process', 'console', 'URL', 'performance', 'globalThis', 'Buffer', 'setTimeout', 'clearTimeout', 'AbortController'].map((g) => [g, 'readonly'])) },
     rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-console': 'off' },
   },
   {

@@ -1,7 +1,7 @@
 /** workspace-gitops.yaml → a typed Config, with flags and environment applied over the file. */
 import path from 'node:path';
 import { access } from 'node:fs/promises';
-import type { Diagnostic } from '../diagnostics.js';
+import { compareDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { InputError } from '../errors.js';
 import { compile } from '../validation/ajv.js';
 import { problemsFromAjv } from '../validation/problems.js';
@@ -80,7 +80,8 @@ export function checkConfigDocument(file: string, value: unknown, locate: (p: (s
     diagnostics.push({ file, line: 1, column: 1, severity: 'error', rule: 'document-shape', message: 'the config must be a mapping of keys', allowed: 'keys of design §2' });
     return { config: {}, diagnostics };
   }
-  if (!validate(value)) {
+  const valid = validate(value);
+  if (!valid) {
     for (const p of problemsFromAjv(validate.errors)) {
       const key = p.path[p.path.length - 1];
       const secret = p.rule === 'unknown-field' && typeof key === 'string' && SECRET_KEYS.test(key);
@@ -97,13 +98,13 @@ export function checkConfigDocument(file: string, value: unknown, locate: (p: (s
             : { allowed: p.allowed }),
       });
     }
-    return { config: {}, diagnostics };
   }
-  const billing = value.billing;
-  if (billing?.period_type === 'year' && billing.period_num !== undefined && billing.period_num > PERIOD_NUM_MAX.year) {
+  // Checked even when other keys are wrong, so one run shows every problem of the file.
+  const billing = (value as { billing?: unknown }).billing as { period_type?: unknown; period_num?: unknown } | undefined;
+  if (billing?.period_type === 'year' && typeof billing.period_num === 'number' && billing.period_num > PERIOD_NUM_MAX.year) {
     diagnostics.push({ file, ...locate(['billing', 'period_num']), severity: 'error', rule: 'period-num', message: `${billing.period_num} years is more than ${PERIOD_NUM_MAX.year}`, allowed: `1-${PERIOD_NUM_MAX.year} years or 1-${PERIOD_NUM_MAX.month} months` });
   }
-  return { config: value, diagnostics };
+  return { config: valid ? value : {}, diagnostics: diagnostics.sort(compareDiagnostics) };
 }
 
 /**

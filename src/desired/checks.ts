@@ -13,6 +13,7 @@ import {
   type DomainType,
   type Tag,
 } from '../workspace/order-schema.js';
+import type { Billing } from '../config/config.js';
 import type { PathSegment } from '../validation/problems.js';
 import type { Doc, Reporter } from './load.js';
 
@@ -26,7 +27,11 @@ export interface ValidDoc {
 
 interface CheckContext {
   domainType: DomainType;
+  /** The config's billing: what a resource's own billing is completed with. */
+  billing: Billing;
   profiles: ReadonlyMap<string, Doc>;
+  /** Every Desktop name declared, valid or not: a reference to an invalid one is not "unknown". */
+  declaredDesktops: ReadonlySet<string>;
 }
 
 type Annotated = { pattern: string; 'x-rule': string; 'x-allowed': string };
@@ -49,11 +54,20 @@ function checkNameAsCloudName(v: ValidDoc, field: string | undefined, schema: An
   report.at(v.doc, ['metadata', 'name'], schema['x-rule'], `"${v.doc.name}" is used as the ${v.doc.kind}'s ${what} and is not valid`, schema['x-allowed']);
 }
 
+/**
+ * Years are limited to 3 (months to 9, by the schema). The check runs on the billing an order would
+ * carry — the config's defaults completed by the profile and the resource — because `period_num: 5`
+ * in a resource is fine on its own and wrong only under a config that says `period_type: year`.
+ */
 function checkBilling(v: ValidDoc, ctx: CheckContext, report: Reporter): void {
-  const billing = v.spec['billing'] as { period_type?: string; period_num?: number } | undefined;
-  if (billing?.period_type === 'year' && billing.period_num !== undefined && billing.period_num > PERIOD_NUM_MAX.year) {
-    report.at(origin(v, ctx, 'billing'), ['spec', 'billing', 'period_num'], 'period-num', `${billing.period_num} years is more than ${PERIOD_NUM_MAX.year}`, `1-${PERIOD_NUM_MAX.year} years or 1-${PERIOD_NUM_MAX.month} months`);
-  }
+  const own = (v.spec['billing'] ?? {}) as { period_type?: string; period_num?: number };
+  // A profile is not ordered: only what it states itself can be wrong.
+  const effective = v.doc.kind === 'DesktopProfile' ? own : { ...ctx.billing, ...own };
+  if (effective.period_type !== 'year' || effective.period_num === undefined || effective.period_num <= PERIOD_NUM_MAX.year) return;
+  const field = own.period_num !== undefined ? 'period_num' : 'period_type';
+  const source = own.period_type === undefined ? ' (period_type year comes from the config)' : own.period_num === undefined ? ' (period_num comes from the config)' : '';
+  const where = own.period_type !== undefined || own.period_num !== undefined ? ['spec', 'billing', field] : ['spec'];
+  report.at(origin(v, ctx, 'billing'), where, 'period-num', `${effective.period_num} years is more than ${PERIOD_NUM_MAX.year}${source}`, `1-${PERIOD_NUM_MAX.year} years or 1-${PERIOD_NUM_MAX.month} months`);
 }
 
 function checkTags(v: ValidDoc, ctx: CheckContext, report: Reporter): void {
@@ -66,7 +80,7 @@ function firstSeen(map: Map<string, { doc: Doc; path: PathSegment[] }>, key: str
     map.set(key, { doc: v.doc, path });
     return;
   }
-  report.at(v.doc, path, rule, `${what} is already used by ${first.doc.kind}/${first.doc.name} (${first.doc.file})`, allowed);
+  report.at(v.doc, path, rule, `${what} is already used by ${first.doc.kind}/${first.doc.name} at ${report.where(first.doc, first.path)}`, allowed);
 }
 
 export function crossDocumentProblems(valid: readonly ValidDoc[], ctx: CheckContext, report: Reporter): void {
@@ -108,6 +122,8 @@ export function crossDocumentProblems(valid: readonly ValidDoc[], ctx: CheckCont
         names.forEach((name, i) => {
           const path: PathSegment[] = ['spec', 'desktops', i];
           const desktop = desktops.get(name);
+          // A declared Desktop that failed its own checks is reported where it is declared.
+          if (!desktop && ctx.declaredDesktops.has(name)) return;
           if (!desktop) {
             const hint = didYouMean(name, desktops.keys());
             report.at(v.doc, path, 'unknown-desktop', `no Desktop named "${name}" is declared${hint ? `; did you mean "${hint}"?` : ''}`, 'names of declared Desktops');

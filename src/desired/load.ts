@@ -3,7 +3,7 @@
  * normalized model. Every problem is collected with its file:line:column; nothing stops at the first.
  */
 import { createHash } from 'node:crypto';
-import { compareDiagnostics, didYouMean, type Diagnostic } from '../diagnostics.js';
+import { compareDiagnostics, didYouMean, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import type { Billing } from '../config/config.js';
 import { compile } from '../validation/ajv.js';
 import { problemsFromAjv, type PathSegment, type Problem } from '../validation/problems.js';
@@ -34,8 +34,14 @@ export interface LoadResult {
 }
 
 interface ParsedValues {
-  documents: { index: number; value: unknown }[];
+  documents: { index: number; value: unknown; start: SourceLocation }[];
   diagnostics: Diagnostic[];
+}
+
+/** Parse a file and keep only plain values and start positions: the ASTs are garbage at once. */
+function parseValues(file: SourceFile): ParsedValues {
+  const { documents, diagnostics } = parseYaml(file);
+  return { documents: documents.map((d) => ({ index: d.index, value: d.value, start: d.start })), diagnostics };
 }
 
 /** Parsed documents keyed by file path and content hash: an unchanged file is not parsed again. */
@@ -46,8 +52,7 @@ export class ParseCache {
     const hash = createHash('sha256').update(file.text).digest('hex');
     const hit = this.entries.get(file.file);
     if (hit && hit.hash === hash) return hit.parsed;
-    const { documents, diagnostics } = parseYaml(file);
-    const parsed = { documents: documents.map((d) => ({ index: d.index, value: d.value })), diagnostics };
+    const parsed = parseValues(file);
     this.entries.set(file.file, { hash, parsed });
     return parsed;
   }
@@ -63,6 +68,8 @@ export class ParseCache {
 export interface Doc {
   file: string;
   index: number;
+  /** Where the document starts, from the first parse (no re-parse needed for a valid resource). */
+  start: SourceLocation;
   kind: ResourceKind;
   name: string;
   value: { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Record<string, unknown> };
@@ -73,18 +80,28 @@ export class Reporter {
   private readonly seen = new Set<string>();
   constructor(private readonly sources: SourceIndex) {}
 
+  /** `file:line:column` of a value, for messages that point at a first occurrence elsewhere. */
+  where(doc: { file: string; index: number }, path: readonly PathSegment[]): string {
+    const loc = this.sources.locate(doc.file, doc.index, path);
+    return `${loc.file}:${loc.line}:${loc.column}`;
+  }
+
   at(doc: { file: string; index: number }, path: readonly PathSegment[], rule: string, message: string, allowed?: string, mode: 'key' | 'value' = 'value', severity: 'error' | 'warning' = 'error'): void {
     const loc = this.sources.locate(doc.file, doc.index, path, mode);
     this.push({ ...loc, severity, rule, message, ...(allowed === undefined ? {} : { allowed }) });
   }
 
+  /** `suffix` says which resource a profile's problem surfaced in; it does not make the problem a new one. */
   problem(doc: { file: string; index: number }, p: Problem, suffix = ''): void {
-    this.at(doc, p.path, p.rule, `${p.message}${suffix}`, p.allowed, p.rule === 'unknown-field' ? 'key' : 'value');
+    const loc = this.sources.locate(doc.file, doc.index, p.path, p.rule === 'unknown-field' ? 'key' : 'value');
+    this.push({ ...loc, severity: 'error', rule: p.rule, message: `${p.message}${suffix}`, ...(p.allowed === undefined ? {} : { allowed: p.allowed }) }, p.message);
   }
 
-  push(d: Diagnostic): void {
-    // One report per place and rule: a profile's error is not repeated for every resource using it.
-    const key = `${d.file}:${d.line}:${d.column}:${d.rule}`;
+  push(d: Diagnostic, sameAs: string = d.message): void {
+    // One report per place, rule and problem: a profile's error is not repeated for every resource
+    // using it. The message is part of the key because several fields missing from one mapping all
+    // point at that mapping, and each of them must be reported.
+    const key = `${d.file}:${d.line}:${d.column}:${d.rule}:${sameAs}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.diagnostics.push(d);
@@ -99,7 +116,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function checkEnvelope(doc: { file: string; index: number; value: unknown }, report: Reporter): Doc | undefined {
+function checkEnvelope(doc: { file: string; index: number; value: unknown; start: SourceLocation }, report: Reporter): Doc | undefined {
   const { value } = doc;
   if (!isPlainObject(value)) {
     report.at(doc, [], 'document-shape', 'a document must be a mapping with apiVersion, kind, metadata and spec', 'a Kubernetes-style resource document');
@@ -128,7 +145,7 @@ function checkEnvelope(doc: { file: string; index: number; value: unknown }, rep
     if (typeof kind !== 'string' || typeof name !== 'string' || !isPlainObject(value['spec'])) return undefined;
   }
   const envelope = value as unknown as Doc['value'];
-  return { file: doc.file, index: doc.index, kind: envelope.kind as ResourceKind, name: envelope.metadata.name, value: envelope };
+  return { file: doc.file, index: doc.index, start: doc.start, kind: envelope.kind as ResourceKind, name: envelope.metadata.name, value: envelope };
 }
 
 function labelKeyProblems(doc: Doc, report: Reporter): void {
@@ -139,8 +156,8 @@ function labelKeyProblems(doc: Doc, report: Reporter): void {
   }
 }
 
-function sourceOf(doc: Doc, sources: SourceIndex): ResourceSource {
-  return { ...sources.locate(doc.file, doc.index, []), document: doc.index };
+function sourceOf(doc: Doc): ResourceSource {
+  return { ...doc.start, document: doc.index };
 }
 
 /** Fields a profile may give a kind: only those the kind's spec knows, so one profile can serve desktops and pools. */
@@ -154,7 +171,7 @@ function mergeProfile(
   profiles: ReadonlyMap<string, Doc>,
   schemas: ReturnType<typeof kindSchemas>,
   report: Reporter,
-): { spec: Record<string, unknown>; profileDoc?: Doc; fromProfile: Set<string> } {
+): { spec: Record<string, unknown>; profileDoc?: Doc; fromProfile: Set<string>; unknownProfile?: boolean } {
   const own = doc.value.spec;
   const ref = own['profile'];
   const fromProfile = new Set<string>();
@@ -164,7 +181,7 @@ function mergeProfile(
     const hint = didYouMean(ref, profiles.keys());
     const known = [...profiles.keys()].slice(0, 20).join(', ');
     report.at(doc, ['spec', 'profile'], 'unknown-profile', `no DesktopProfile named "${ref}"${hint ? `; did you mean "${hint}"?` : ''}`, known === '' ? 'no DesktopProfile is declared' : known);
-    return { spec: own, fromProfile };
+    return { spec: own, fromProfile, unknownProfile: true };
   }
   const allowedFields = profileFieldsFor(doc.kind, schemas);
   const merged: Record<string, unknown> = {};
@@ -187,10 +204,10 @@ export function buildDesiredState(files: readonly SourceFile[], options: LoadOpt
   for (const d of initial) report.push(d);
   const schemas = kindSchemas(options.domainType);
   const docs: Doc[] = [];
-  const cache = options.cache ?? new ParseCache();
   for (const file of files) {
     sources.add(file);
-    const parsed = cache.get(file);
+    // Without a cache, hashing the text would be wasted work.
+    const parsed = options.cache ? options.cache.get(file) : parseValues(file);
     for (const d of parsed.diagnostics) report.push(d);
     for (const d of parsed.documents) {
       const doc = checkEnvelope({ file: file.file, ...d }, report);
@@ -204,8 +221,7 @@ export function buildDesiredState(files: readonly SourceFile[], options: LoadOpt
     const address = addressOf(doc.kind, doc.name);
     const first = byAddress.get(address);
     if (first) {
-      const where = sources.locate(first.file, first.index, ['metadata', 'name']);
-      report.at(doc, ['metadata', 'name'], 'duplicate-name', `${address} is already declared at ${where.file}:${where.line}:${where.column}`, `one ${doc.kind} per name`);
+      report.at(doc, ['metadata', 'name'], 'duplicate-name', `${address} is already declared at ${report.where(first, ['metadata', 'name'])}`, `one ${doc.kind} per name`);
       continue;
     }
     byAddress.set(address, doc);
@@ -219,13 +235,15 @@ export function buildDesiredState(files: readonly SourceFile[], options: LoadOpt
   for (const doc of unique) {
     labelKeyProblems(doc, report);
     const canUseProfile = doc.kind === 'Desktop' || doc.kind === 'DesktopPool';
-    const { spec, profileDoc, fromProfile } = canUseProfile ? mergeProfile(doc, profileDocs, schemas, report) : { spec: doc.value.spec, fromProfile: new Set<string>() };
+    const { spec, profileDoc, fromProfile, unknownProfile } = canUseProfile ? mergeProfile(doc, profileDocs, schemas, report) : { spec: doc.value.spec, fromProfile: new Set<string>() };
     if (profileDoc) usedProfiles.add(profileDoc.name);
     const validate = compile(schemas[doc.kind]);
     const candidate = { ...doc.value, spec };
     if (!validate(candidate)) {
       for (const p of problemsFromAjv(validate.errors)) {
         const field = p.path[0] === 'spec' ? p.path[1] : undefined;
+        // The missing fields are most likely the ones the misspelt profile was meant to supply.
+        if (unknownProfile && p.rule === 'required-field' && p.path.length === 2) continue;
         if (profileDoc && typeof field === 'string' && fromProfile.has(field)) report.problem(profileDoc, p, ` (applied from DesktopProfile/${profileDoc.name} to ${doc.kind}/${doc.name})`);
         else report.problem(doc, p);
       }
@@ -238,7 +256,8 @@ export function buildDesiredState(files: readonly SourceFile[], options: LoadOpt
     if (!usedProfiles.has(name)) report.at(doc, ['metadata', 'name'], 'unused-profile', `DesktopProfile/${name} is not used by any Desktop or DesktopPool`, undefined, 'value', 'warning');
   }
 
-  crossDocumentProblems(valid, { domainType: options.domainType, profiles: profileDocs }, report);
+  const declaredDesktops = new Set(unique.filter((d) => d.kind === 'Desktop').map((d) => d.name));
+  crossDocumentProblems(valid, { domainType: options.domainType, billing: options.billing, profiles: profileDocs, declaredDesktops }, report);
 
   const diagnostics = report.diagnostics.sort(compareDiagnostics);
   if (report.errorCount > 0) return { state: undefined, diagnostics };
@@ -248,7 +267,7 @@ export function buildDesiredState(files: readonly SourceFile[], options: LoadOpt
   for (const { doc, spec, profile, fromProfile } of valid) {
     const { normalized, autoPay } = normalizeSpec(doc.kind, doc.name, spec, options);
     if (doc.kind === 'DesktopProfile') {
-      profiles.set(doc.name, { name: doc.name, spec: normalized, source: sourceOf(doc, sources) });
+      profiles.set(doc.name, { name: doc.name, spec: normalized, source: sourceOf(doc) });
       continue;
     }
     resources.push({
@@ -260,17 +279,22 @@ export function buildDesiredState(files: readonly SourceFile[], options: LoadOpt
       spec: normalized,
       autoPay,
       ...(profile ? { profile, fromProfile } : {}),
-      source: sourceOf(doc, sources),
+      source: sourceOf(doc),
     });
   }
   resources.sort((a, b) => compareAddresses(a.address, b.address));
-  const digest = specHash(resources.map((r) => [r.address, r.spec, r.autoPay]));
+  // Computed on first use: canonical JSON of every spec is a tenth of a large load, and `validate`
+  // never needs it. The resources are not changed after loading, so the value cannot go stale.
+  let digest: string | undefined;
   return {
     state: {
       resources,
       byAddress: new Map(resources.map((r) => [r.address, r])),
       profiles,
-      digest,
+      get digest(): string {
+        digest ??= specHash(resources.map((r) => [r.address, r.spec, r.autoPay]));
+        return digest;
+      },
       files: files.map((f) => f.file),
       sources,
     },

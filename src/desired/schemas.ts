@@ -165,7 +165,23 @@ function documentSchema(spec: TObject) {
   return Type.Object({ apiVersion: Envelope.properties.apiVersion, kind: Type.String(), metadata: Metadata, spec }, { additionalProperties: false });
 }
 
-export function kindSchemas(domainType: DomainType) {
+const schemasByDomain = new Map<DomainType, ReturnType<typeof buildKindSchemas>>();
+
+/**
+ * One set of schema objects per domain type for the life of the process. ajv caches compiled
+ * validators by schema object, so fresh objects on every load would recompile all seven kinds each
+ * time (~100 ms) and grow ajv's cache without bound in the daemon.
+ */
+export function kindSchemas(domainType: DomainType): ReturnType<typeof buildKindSchemas> {
+  let schemas = schemasByDomain.get(domainType);
+  if (!schemas) {
+    schemas = buildKindSchemas(domainType);
+    schemasByDomain.set(domainType, schemas);
+  }
+  return schemas;
+}
+
+function buildKindSchemas(domainType: DomainType) {
   return {
     DesktopProfile: documentSchema(DesktopProfileSpec(domainType)),
     SubnetBandwidth: documentSchema(SubnetBandwidthSpec()),

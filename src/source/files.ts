@@ -5,6 +5,7 @@
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
+import { LineIndex } from './lines.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
 
@@ -34,29 +35,46 @@ export function displayPath(absolutePath: string, displayRoot: string): string {
 
 const YAML_FILE = /\.ya?ml$/i;
 
+/**
+ * Files read at once. Reading them all concurrently opens one descriptor per file and fails with
+ * EMFILE past the process limit (1024 by default on Linux, 256 on macOS) in large repositories.
+ */
+const MAX_OPEN_FILES = 32;
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 function problem(file: string, rule: string, message: string, allowed?: string, line = 1, column = 1): Diagnostic {
   return { file, line, column, severity: 'error', rule, message, ...(allowed === undefined ? {} : { allowed }) };
 }
 
-/** Line and column of the first byte that is not valid UTF-8, for the error message. */
+/**
+ * Line and column of the first byte that is not valid UTF-8, for the error message. The lossy decoding
+ * marks each invalid sequence with U+FFFD; walking it beside the bytes tells a replacement from a real
+ * U+FFFD written in the file (EF BF BD). Linear, and only run on files that failed to decode.
+ */
 function firstInvalidUtf8(bytes: Buffer): { line: number; column: number } {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let lo = 0;
-  let hi = bytes.length;
-  // Binary search for the longest valid prefix; each probe decodes, so this stays O(n log n) and only runs on bad files.
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    try {
-      decoder.decode(bytes.subarray(0, mid), { stream: true });
-      decoder.decode();
-      lo = mid;
-    } catch {
-      hi = mid - 1;
+  const lossy = bytes.toString('utf8');
+  let offset = 0;
+  for (let i = 0; i < lossy.length; i++) {
+    const code = lossy.charCodeAt(i);
+    if (code === 0xfffd && !(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) {
+      return new LineIndex(lossy).position(i);
     }
+    // UTF-8 length of this UTF-16 unit; a surrogate pair is 4 bytes, counted on its first half.
+    offset += code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdbff ? 4 : code >= 0xdc00 && code <= 0xdfff ? 0 : 3;
   }
-  const prefix = bytes.subarray(0, lo).toString('utf8');
-  const lines = prefix.split('\n');
-  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
+  return { line: 1, column: 1 };
 }
 
 async function readOne(absolutePath: string, shown: string, maxBytes: number): Promise<SourceFile | Diagnostic> {
@@ -132,7 +150,7 @@ export async function readYamlFolder(folder: string, options: ReadOptions): Prom
   }
   await walk(folder);
   candidates.sort((a, b) => (a.shown < b.shown ? -1 : a.shown > b.shown ? 1 : 0));
-  const results = await Promise.all(candidates.map((c) => readOne(c.absolutePath, c.shown, maxBytes)));
+  const results = await mapLimit(candidates, MAX_OPEN_FILES, (c) => readOne(c.absolutePath, c.shown, maxBytes));
   for (const r of results) {
     if ('text' in r) files.push(r);
     else diagnostics.push(r);

@@ -17,6 +17,8 @@ export interface YamlDocument {
   /** 0-based position of the document in its file. */
   index: number;
   value: unknown;
+  /** Where the document's content starts (after comments and `---`): the resource's own position. */
+  start: SourceLocation;
   /** Position of a value (or of its key, for `key` mode); the nearest existing ancestor when it is absent. */
   locate(path: readonly PathSegment[], mode?: 'key' | 'value'): SourceLocation;
 }
@@ -83,7 +85,10 @@ export function parseYaml(source: SourceFile): ParsedFile {
       });
     }
     if (problems.length > 0) return;
-    if (doc.contents === null) return; // an empty document (e.g. a trailing ---)
+    // An empty document: a comment-only file, or a leading/trailing `---` (the parser gives the
+    // latter an empty null scalar). An explicit `~` or `null` is content, and is not skipped.
+    const contents = doc.contents;
+    if (contents === null || (isScalar(contents) && contents.value === null && contents.source === '')) return;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -100,11 +105,11 @@ export function parseYaml(source: SourceFile): ParsedFile {
       });
       return;
     }
-    const contents = doc.contents;
     documents.push({
       file: source.file,
       index,
       value,
+      start: { file: source.file, ...at(nodeStart(contents)) },
       locate: (path, mode = 'value') => ({ file: source.file, ...at(findOffset(doc, contents, path, mode)) }),
     });
   });

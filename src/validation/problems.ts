@@ -87,6 +87,9 @@ function problemOf(error: ErrorObject): Problem | undefined {
       return withAllowed({ path, rule, message: `must be ${String(params['type'])}, got ${typeName(error.data)}` });
     case 'enum':
       return { path, rule, message: `${show(error.data)} is not allowed`, allowed: allowed ?? (parent.enum ?? []).map(String).join(', ') };
+    case 'const':
+      // ajv's own text ("must be equal to constant") does not say which value it wanted.
+      return { path, rule, message: `${show(error.data)} is not allowed`, allowed: allowed ?? String(params['allowedValue']) };
     case 'pattern':
       return withAllowed({ path, rule, message: `${show(error.data)} is not valid` });
     case 'format':

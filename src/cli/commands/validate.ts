@@ -15,10 +15,14 @@ interface ValidateReport {
   warnings: Diagnostic[];
 }
 
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function renderText(report: ValidateReport): string {
   const lines = [...report.errors, ...report.warnings].map(formatDiagnostic);
-  const counts = `${report.errors.length} error${report.errors.length === 1 ? '' : 's'}, ${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'}`;
-  lines.push(report.valid ? `Valid: ${report.resources} resources in ${report.files} files (${counts}).` : `Invalid: ${counts}.`);
+  const counts = `${count(report.errors.length, 'error')}, ${count(report.warnings.length, 'warning')}`;
+  lines.push(report.valid ? `Valid: ${count(report.resources, 'resource')} in ${count(report.files, 'file')} (${counts}).` : `Invalid: ${counts}.`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,0 +1,181 @@
+/** `validate` run in-process through main(), as a user or a CI job sees it: output and exit code. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { Io } from '../../src/cli/io.js';
+import type { Diagnostic } from '../../src/diagnostics.js';
+import { cleanTempDirsAfterAll, desktop, profile, tempRepo } from '../desired/helpers.js';
+
+cleanTempDirsAfterAll();
+
+const EXAMPLE_REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const STACK_LINE = /^\s+at .+/m;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(argv: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    isTTY: false,
+    env,
+    cwd,
+    now: () => new Date('2026-01-01T00:00:00Z'),
+    signal: new AbortController().signal,
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+interface JsonReport {
+  valid: boolean;
+  resources: number;
+  files: number;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+/** A repository with a config and a desired-state folder holding two mistakes. */
+function brokenRepo(): string {
+  return tempRepo({
+    'workspace-gitops.yaml': 'region: cn-north-4\n',
+    'desired-state/teams/a.yaml': desktop(['  root_volume: {type: SAS, size: 85}']),
+    'desired-state/teams/b.yaml': desktop(['  desktop_type: LAPTOP'], 'bob-dev'),
+  });
+}
+
+describe('validate on the example repository', () => {
+  it('finds it valid: exit 0, a summary on stdout, nothing on stderr', async () => {
+    const r = await run(['validate'], EXAMPLE_REPO);
+    expect(r).toEqual({ code: 0, stdout: 'Valid: 11 resources in 8 files (0 errors, 0 warnings).\n', stderr: '' });
+  });
+
+  it('prints the same verdict as JSON', async () => {
+    const r = await run(['validate', '--format', 'json'], EXAMPLE_REPO);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ valid: true, resources: 11, files: 8, errors: [], warnings: [] });
+    expect(r.stderr).toBe('');
+  });
+});
+
+describe('validate on a broken repository', () => {
+  it('lists every error as file:line:column: rule: message (allowed: …) and exits 1, without a stack trace', async () => {
+    const r = await run(['validate'], brokenRepo());
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      [
+        'desired-state/teams/a.yaml:6:34: root-volume-size: 85 is not a multiple of 10 (allowed: 80-32760 GB in multiples of 10)',
+        'desired-state/teams/b.yaml:6:17: desktop-type: "LAPTOP" is not allowed (allowed: DEDICATED, SHARED)',
+        'Invalid: 2 errors, 0 warnings.',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('writes pure JSON on stdout with --format json, and still exits 1', async () => {
+    const r = await run(['validate', '--format', 'json'], brokenRepo());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout) as JsonReport;
+    expect(report.valid).toBe(false);
+    expect(report.errors.map((d) => `${d.file}:${d.line}:${d.column} ${d.rule}`)).toEqual(['desired-state/teams/a.yaml:6:34 root-volume-size', 'desired-state/teams/b.yaml:6:17 desktop-type']);
+    expect(report.errors[0]).toEqual({
+      file: 'desired-state/teams/a.yaml',
+      line: 6,
+      column: 34,
+      severity: 'error',
+      rule: 'root-volume-size',
+      message: '85 is not a multiple of 10',
+      allowed: '80-32760 GB in multiples of 10',
+    });
+  });
+
+  it('shows paths relative to the config folder when run from elsewhere with -C', async () => {
+    const repo = brokenRepo();
+    const r = await run(['-C', path.join(repo, 'workspace-gitops.yaml'), 'validate'], path.dirname(repo));
+    expect(r.stderr.split('\n')[0]).toMatch(/^desired-state\/teams\/a\.yaml:6:34: root-volume-size/);
+  });
+
+  it('validates the folder given with --dir instead of the configured one', async () => {
+    const repo = brokenRepo();
+    mkdirSync(path.join(repo, 'good'));
+    const r = await run(['--dir', 'good', 'validate'], repo);
+    expect(r).toEqual({ code: 0, stdout: 'Valid: 0 resources in 0 files (0 errors, 0 warnings).\n', stderr: '' });
+  });
+});
+
+describe('validate under the configured domain type', () => {
+  it.each([
+    ['LOCAL_AD', 0, ''],
+    ['LITE_AD', 1, 'desired-state/d.yaml:7:16: user-name: "1alice" is not valid (allowed: LITE_AD: 1-20 letters, digits, hyphens and underscores, starting with a letter)\nInvalid: 1 error, 0 warnings.\n'],
+  ])('judges user_name 1alice under domain_type %s', async (domainType, code, stderr) => {
+    const repo = tempRepo({ 'workspace-gitops.yaml': `domain_type: ${domainType}\n`, 'desired-state/d.yaml': desktop(['  user:', '    user_name: 1alice']) });
+    const r = await run(['validate'], repo);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toBe(stderr);
+  });
+});
+
+describe('validate with warnings only', () => {
+  it('prints the warning and still exits 0', async () => {
+    const repo = tempRepo({ 'desired-state/p.yaml': profile(['  desktop_type: DEDICATED']), 'desired-state/d.yaml': desktop() });
+    const r = await run(['validate'], repo);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      'desired-state/p.yaml:4:9: warning: unused-profile: DesktopProfile/linux-standard is not used by any Desktop or DesktopPool\nValid: 1 resource in 2 files (0 errors, 1 warning).\n',
+    );
+    const json = JSON.parse((await run(['validate', '--format', 'json'], repo)).stdout) as JsonReport;
+    expect(json.valid).toBe(true);
+    expect(json.warnings.map((d) => d.rule)).toEqual(['unused-profile']);
+  });
+});
+
+describe('validate with a broken or missing config', () => {
+  it('reports config problems at their line, in text and in JSON', async () => {
+    const repo = tempRepo({ 'workspace-gitops.yaml': 'regoin: cn-north-4\n' });
+    const text = await run(['validate'], repo);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toBe(
+      'workspace-gitops.yaml:1:1: unknown-field: unknown field "regoin"; did you mean "region"? (allowed: region, project_id, enterprise_project_id, desired_state, policies, state, endpoint, bss_endpoint, billing, domain_type)\nError: the config file workspace-gitops.yaml is not valid\n',
+    );
+    const json = await run(['validate', '--format', 'json'], repo);
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.stdout) as JsonReport).errors.map((d) => `${d.file}:${d.line}:${d.column} ${d.rule}`)).toEqual(['workspace-gitops.yaml:1:1 unknown-field']);
+  });
+
+  it('refuses -C missing.yaml with a hint, exit 1', async () => {
+    const r = await run(['-C', 'missing.yaml', 'validate'], tempRepo());
+    expect(r).toEqual({ code: 1, stdout: '', stderr: 'Error: the config file missing.yaml does not exist\nHint: create it (see the example workspace-gitops.yaml) or leave out -C to use defaults\n' });
+  });
+
+  it('hides the stack trace of an internal error unless --debug is given', async () => {
+    // A folder where the config file should be: reading it fails below the loader (EISDIR).
+    const repo = tempRepo();
+    mkdirSync(path.join(repo, 'config.yaml'));
+    const plain = await run(['-C', 'config.yaml', 'validate'], repo);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/^Error: .*EISDIR/);
+    expect(plain.stderr).toMatch(/Hint: run again with --debug for details/);
+    expect(plain.stderr).not.toMatch(STACK_LINE);
+
+    const debug = await run(['-C', 'config.yaml', 'validate', '--debug'], repo);
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(STACK_LINE);
+  });
+
+  it('refuses an unknown --format', async () => {
+    const r = await run(['validate', '--format', 'yaml'], EXAMPLE_REPO);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/argument 'yaml' is invalid/);
+  });
+});
