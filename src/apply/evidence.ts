@@ -128,18 +128,25 @@ export async function resolveWithEvidence(input: EvidenceInput): Promise<OrderRe
   const orders = (await input.api.listCustomerOrders({ create_time_begin: bssTime(since) })).filter(isWorkspaceOrder);
   const at = input.now.toISOString();
   const out: OrderResolution[] = [];
+  const unaccountedSince = (intent: OrderIntent) => orders.filter((o) => !accounted.has(o.order_id) && Date.parse(o.create_time) >= Date.parse(intent.at) - CLOCK_SKEW_MS);
+  const seen = new Map(input.intents.map((intent) => [intent.id, liveEvidence(intent, input.live)]));
+  // Placed ones first: the orders they adopt are then accounted for when the others are judged, so a
+  // run that died with one order sent and one not settles both at once, whatever their journal order.
   for (const intent of input.intents) {
+    const evidence = seen.get(intent.id)!;
+    if (!evidence.exists) continue;
+    const unaccounted = unaccountedSince(intent);
+    const orderId = evidence.orderId ?? (unaccounted.length === 1 ? unaccounted[0]!.order_id : undefined);
+    out.push({ kind: 'resolution', intent_id: intent.id, placed: true, ...(orderId ? { order_id: orderId } : {}), by: 'evidence', evidence: `the cloud shows the ordered resources (${evidence.what})${orderId ? `; adopted order ${orderId}` : ''}`, at });
+    if (orderId) accounted.add(orderId);
+  }
+  for (const intent of input.intents) {
+    const evidence = seen.get(intent.id)!;
+    if (evidence.exists) continue;
     const intentSince = Date.parse(intent.at) - CLOCK_SKEW_MS;
-    const unaccounted = orders.filter((o) => !accounted.has(o.order_id) && Date.parse(o.create_time) >= intentSince);
-    const seen = liveEvidence(intent, input.live);
-    if (seen.exists) {
-      const orderId = seen.orderId ?? (unaccounted.length === 1 ? unaccounted[0]!.order_id : undefined);
-      out.push({ kind: 'resolution', intent_id: intent.id, placed: true, ...(orderId ? { order_id: orderId } : {}), by: 'evidence', evidence: `the cloud shows the ordered resources (${seen.what})${orderId ? `; adopted order ${orderId}` : ''}`, at });
-      if (orderId) accounted.add(orderId);
-      continue;
-    }
+    const unaccounted = unaccountedSince(intent);
     if (unaccounted.length === 0) {
-      out.push({ kind: 'resolution', intent_id: intent.id, placed: false, by: 'evidence', evidence: `no Workspace order in the billing system since ${bssTime(new Date(intentSince))} that the journal cannot account for, and the resources do not exist (${seen.what})`, at });
+      out.push({ kind: 'resolution', intent_id: intent.id, placed: false, by: 'evidence', evidence: `no Workspace order in the billing system since ${bssTime(new Date(intentSince))} that the journal cannot account for, and the resources do not exist (${evidence.what})`, at });
       continue;
     }
     input.logger.warn('order intent stays in doubt', { intent: intent.id, addresses: intent.addresses, unaccounted_orders: unaccounted.map((o) => o.order_id) });

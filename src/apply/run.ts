@@ -2,24 +2,30 @@
  * apply and reconcile, for the CLI and the daemon: the only code that orders. The caller holds the
  * state lock for the whole run. Each round: settle the journal, read the cloud, settle in-doubt orders
  * with evidence, plan, gate on policy, place the orders, settle again. Reconcile repeats while a round
- * makes progress that unlocks more (desktop ids for internet access, pools grown past 100).
+ * placed orders that unlock more (desktop ids for internet access, pools grown past 100).
  */
-import type { DesiredState } from '../desired/model.js';
+import type { DesiredResource, DesiredState } from '../desired/model.js';
 import type { Logger } from '../log.js';
-import { planWithState, type Plan } from '../plan/index.js';
-import { canonicalJson } from '../state/canonical.js';
-import type { LockHandle, OrderIntent, OrderResolution, StateStore } from '../state/types.js';
+import { planWithState, type Plan, type RebuildDecision } from '../plan/index.js';
+import { canonicalJson, specHash } from '../state/canonical.js';
+import type { LockHandle, OrderIntent, OrderResolution, ResourceRecord, StateStore } from '../state/types.js';
 import { StalePlanError } from '../errors.js';
-import { fetchLiveState } from '../workspace/live.js';
 import type { WorkspaceApi } from '../workspace/types.js';
 import type { LiveState } from '../plan/types.js';
 import { resolveWithEvidence } from './evidence.js';
 import { executeOrders, type OrderResult } from './executor.js';
-import { Ledger } from './ledger.js';
+import { Ledger, sameRecords } from './ledger.js';
+import { readLive } from './live.js';
 import { waitForActive, type WaitOptions, type WaitReport } from './wait.js';
 
 /** Evaluates policies over a plan and returns it with `policy` filled in (denied when a deny rule fails). */
-export type PolicyGate = (plan: Plan, desired: DesiredState) => Plan;
+export interface PolicyGate {
+  (plan: Plan, desired: DesiredState, records?: Readonly<Record<string, ResourceRecord>>): Plan;
+  /** The planner's guard for destructive rebuilds, which a policy may allow (src/policy's gate has one). */
+  allowRebuild?(records: Readonly<Record<string, ResourceRecord>>): (resource: DesiredResource) => RebuildDecision;
+  /** Digest of the policy set, bound into the plan. */
+  readonly digest?: string | null;
+}
 
 export interface RunContext {
   store: StateStore;
@@ -67,11 +73,7 @@ function orderIdsIn(entries: Awaited<ReturnType<Ledger['entries']>>): string[] {
 /** Settle the journal, read the cloud, and settle in-doubt orders with evidence. */
 async function prepare(ledger: Ledger, ctx: RunContext): Promise<{ live: LiveState; resolutions: OrderResolution[] }> {
   await ledger.checkpoint();
-  const pendingOrders = Object.values(ledger.current.resources)
-    .filter((r) => r.status === 'ordered')
-    .map((r) => r.order_ids.at(-1))
-    .filter((id): id is string => id !== undefined);
-  const live = await fetchLiveState(ctx.api, { orderIds: pendingOrders });
+  const live = await readLive(ctx.api, ledger.current.resources, ctx.now());
   const intents = await ledger.inDoubt();
   const resolutions = await resolveWithEvidence({
     intents,
@@ -88,8 +90,19 @@ async function prepare(ledger: Ledger, ctx: RunContext): Promise<{ live: LiveSta
 }
 
 function planRound(ledger: Ledger, desired: DesiredState, live: LiveState | undefined, ctx: RunContext, targets: readonly string[] | undefined): { plan: Plan; records: ReturnType<typeof planWithState>['records'] } {
-  const result = planWithState({ desired, recorded: ledger.current, ...(live ? { live } : {}), now: ctx.now(), ...(targets ? { targets } : {}), gitRevision: ctx.gitRevision });
-  const plan = ctx.policy ? ctx.policy(result.plan, desired) : result.plan;
+  const gate = ctx.policy;
+  const result = planWithState({
+    desired,
+    recorded: ledger.current,
+    ...(live ? { live } : {}),
+    now: ctx.now(),
+    ...(targets ? { targets } : {}),
+    gitRevision: ctx.gitRevision,
+    // As `plan` does it (src/run/plan-run.ts), so a saved plan and its apply decide alike.
+    ...(gate?.digest !== undefined ? { policiesDigest: gate.digest } : {}),
+    ...(gate?.allowRebuild ? { allowRebuild: gate.allowRebuild(ledger.current.resources) } : {}),
+  });
+  const plan = gate ? gate(result.plan, desired, result.records) : result.plan;
   return { plan, records: result.records };
 }
 
@@ -103,6 +116,23 @@ async function finishRound(ledger: Ledger, ctx: RunContext, plan: Plan, results:
 
 async function report(ledger: Ledger, base: Omit<RunReport, 'inDoubt'>): Promise<RunReport> {
   return { ...base, inDoubt: await ledger.inDoubt() };
+}
+
+/**
+ * Whether the next round could order more: a change was blocked (waiting for a desktop id, a pool id,
+ * an order to become active …) or an order carried less than the desired spec (a pool created with
+ * its first 100 desktops, EIPs for the desktops whose ids are known). Otherwise another round would
+ * only re-read the whole cloud to learn ids, which the next run's refresh learns as well.
+ */
+function leftWaiting(plan: Plan, desired: DesiredState): boolean {
+  if (plan.changes.some((c) => c.action === 'blocked')) return true;
+  return plan.orders.some((o) =>
+    Object.entries(o.targets).some(([address, target]) => {
+      const resource = desired.byAddress.get(address);
+      // Most targets are the desired spec object itself; hashing 10,000 of them would cost more than the check is worth.
+      return resource !== undefined && target.spec !== resource.spec && specHash(resource.spec) !== target.spec_hash;
+    }),
+  );
 }
 
 export interface ReconcileOptions {
@@ -122,7 +152,7 @@ export async function reconcile(ctx: RunContext, options: ReconcileOptions): Pro
     resolutions = [...resolutions, ...prepared.resolutions];
     const first = planRound(ledger, options.desired, prepared.live, ctx, options.targets);
     let plan = first.plan;
-    if (canonicalJson(first.records) !== canonicalJson(ledger.current.resources)) {
+    if (!sameRecords(first.records, ledger.current.resources)) {
       // Persist what the refresh learned, then plan from what is on disk so order ids bind to it.
       await ledger.writeRecords(first.records);
       plan = planRound(ledger, options.desired, prepared.live, ctx, options.targets).plan;
@@ -137,7 +167,7 @@ export async function reconcile(ctx: RunContext, options: ReconcileOptions): Pro
     rounds.push(await finishRound(ledger, ctx, plan, results));
     const progress = results.some((r) => r.status === 'placed');
     const trouble = results.some((r) => r.status !== 'placed');
-    if (ctx.signal.aborted || !progress || trouble) break;
+    if (ctx.signal.aborted || !progress || trouble || !leftWaiting(plan, options.desired)) break;
   }
   return report(ledger, { rounds, resolutions, denied: false, cancelled: false, interrupted: ctx.signal.aborted });
 }
@@ -146,7 +176,8 @@ function staleReasons(saved: Plan, desired: DesiredState, lineage: string, seria
   const moved: string[] = [];
   const b = saved.bound_to;
   if (b.desired_digest !== desired.digest) moved.push(`the desired state changed (digest ${b.desired_digest.slice(0, 12)} → ${desired.digest.slice(0, 12)})`);
-  if (b.state_lineage !== lineage) moved.push(`the recorded state is another one (lineage ${b.state_lineage || '(none)'} → ${lineage || '(none)'})`);
+  if (b.state_lineage === '' && lineage !== '') moved.push(`the recorded state was written since (it did not exist when the plan was made; now serial ${serial})`);
+  else if (b.state_lineage !== lineage) moved.push(`the recorded state is another one (lineage ${b.state_lineage || '(none)'} → ${lineage || '(none)'})`);
   else if (b.state_serial !== serial) moved.push(`the recorded state was written since (serial ${b.state_serial} → ${serial})`);
   return moved;
 }

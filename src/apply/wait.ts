@@ -4,10 +4,10 @@
  */
 import type { Logger } from '../log.js';
 import { refreshRecords } from '../plan/index.js';
-import { fetchLiveState } from '../workspace/live.js';
 import type { WorkspaceApi } from '../workspace/types.js';
 import { ORDER_STATUS } from '../workspace/types.js';
 import type { Ledger } from './ledger.js';
+import { readLive } from './live.js';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -32,8 +32,7 @@ export async function waitForActive(ledger: Ledger, api: WorkspaceApi, addresses
   const deadline = deps.now().getTime() + options.timeoutMs;
   for (;;) {
     const records = ledger.current.resources;
-    const orderIds = addresses.map((a) => records[a]?.order_ids.at(-1)).filter((id): id is string => id !== undefined);
-    const live = await fetchLiveState(api, { orderIds });
+    const live = await readLive(api, records, deps.now());
     const refreshed = refreshRecords(records, live, [], deps.now());
     await ledger.writeRecords(refreshed.records);
     const pending = addresses.filter((a) => refreshed.records[a]?.status === 'ordered');

@@ -12,3 +12,5 @@ export async function gitRevision(dir: string): Promise<string | null> {
     return null;
   }
 }
+
+export { openCheckout, resolveCommit, readFolderAtRevision, type GitCheckout, type FolderAtRevisionOptions } from './tree.js';

@@ -4,9 +4,10 @@
  * limit; when it would not fit, rows are cut and a note says how many were left out.
  */
 import { RESOURCE_KINDS } from '../desired/kinds.js';
-import type { Change, Plan } from '../plan/types.js';
+import type { Change, Plan, PolicyViolationJson } from '../plan/types.js';
 import { summaryLine } from './plan-text.js';
 import { showValue } from './values.js';
+import { whereOf } from './policy-text.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
 /** Room kept for the truncation note and the closing lines. */
@@ -77,11 +78,16 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
   budget.add('');
 
   const violations = plan.policy.violations.filter((v) => v.enforcement !== 'audit');
+  if (violations.length > 0 || plan.policy.warnings.length > 0) budget.add('#### Policy');
   if (violations.length > 0) {
-    budget.add('#### Policy');
-    const rows = violations.map((v) => `| ${v.exempted_by ? '🟢 exempt' : v.enforcement === 'deny' ? '⛔ deny' : '⚠️ warn'} | \`${cell(v.policy)}/${cell(v.rule)}\` | ${v.address ? `\`${cell(v.address)}\`` : 'plan'} | ${cell(v.message)} | ${v.file ? `\`${v.file}:${v.line ?? 1}\`` : ''} |`);
+    // Messages and values are written by policy authors: angle brackets are shown, never taken for HTML.
+    const text = (s: string) => cell(s).replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    // The values the rule read explain the failure without a trip to the logs; long ones are cut.
+    const values = (v: PolicyViolationJson) => Object.entries(v.values ?? {}).slice(0, 3).map(([path, value]) => `<br>\`${cell(path)}\` = ${text(showValue(value, 60))}`).join('');
+    const rows = violations.map((v) => `| ${v.exempted_by ? `🟢 exempt (${cell(v.exempted_by)})` : v.enforcement === 'deny' ? '⛔ deny' : '⚠️ warn'} | \`${cell(v.policy)}/${cell(v.rule)}\` | ${v.address ? `\`${cell(v.address)}\`` : 'plan'} | ${text(v.message)}${values(v)} | ${v.file ? `\`${whereOf(v)}\`` : ''} |`);
     budget.omitted += budget.table(['| Result | Policy/rule | Resource | Message | At |', '|---|---|---|---|---|'], rows, '', '');
   }
+  for (const w of plan.policy.warnings) budget.add(`> ⚠️ ${cell(w).replace(/</g, '&lt;')}\n`);
 
   const blocked = plan.changes.filter((c) => c.action === 'blocked');
   if (blocked.length > 0) {

@@ -9,6 +9,7 @@ import type { DesiredState } from '../desired/index.js';
 import { loadDesiredState, type ParseCache } from '../desired/index.js';
 import { desiredLoadOptions } from '../cli/desired.js';
 import { planWithState, type Plan } from '../plan/index.js';
+import { createPolicyGate, loadPolicySet, type PolicySet } from '../policy/index.js';
 import type { ResourceRecord, StateSnapshot } from '../state/types.js';
 import { fetchLiveState } from '../workspace/live.js';
 import type { WorkspaceApi } from '../workspace/types.js';
@@ -24,6 +25,8 @@ export interface PlanRunInput {
   /** Already loaded desired state (e.g. from a git revision); loaded from the config's folder otherwise. */
   desired?: DesiredState;
   cache?: ParseCache;
+  /** Already loaded policies (the daemon keeps them between runs); loaded from the config's folder otherwise. */
+  policies?: PolicySet;
 }
 
 export interface PlanRunResult {
@@ -40,6 +43,16 @@ export async function loadDesiredOrThrow(config: Config, cache?: ParseCache): Pr
     throw new InputError(`the desired state has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was planned or ordered`, errors, 'run workspace-gitops validate for the full report');
   }
   return result.state;
+}
+
+/** The policies the config points at; a set with errors stops every command that would use it. */
+export async function loadPoliciesOrThrow(config: Config): Promise<PolicySet> {
+  const result = await loadPolicySet(config.policiesDir, { displayRoot: config.root });
+  if (!result.set) {
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    throw new InputError(`the policies have ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was planned or ordered`, errors, 'run workspace-gitops validate (or policy check) for the full report');
+  }
+  return result.set;
 }
 
 /** Orders whose BSS status the refresh needs: the last order of every resource still waiting. */
@@ -61,8 +74,11 @@ function checkTargets(targets: readonly string[], desired: DesiredState, snapsho
 
 export async function runPlan(input: PlanRunInput): Promise<PlanRunResult> {
   const desired = input.desired ?? (await loadDesiredOrThrow(input.config, input.cache));
+  const policies = input.policies ?? (await loadPoliciesOrThrow(input.config));
   if (input.targets) checkTargets(input.targets, desired, input.snapshot);
   const live = input.api ? await fetchLiveState(input.api, { orderIds: pendingOrderIds(input.snapshot) }) : undefined;
+  // The same gate apply, reconcile and the daemon use: identical decisions from identical inputs.
+  const gate = createPolicyGate(policies, { now: () => input.now });
   const { plan, records } = planWithState({
     desired,
     recorded: input.snapshot,
@@ -70,6 +86,8 @@ export async function runPlan(input: PlanRunInput): Promise<PlanRunResult> {
     now: input.now,
     ...(input.targets ? { targets: input.targets } : {}),
     gitRevision: input.gitRevision ?? null,
+    policiesDigest: gate.digest,
+    allowRebuild: gate.allowRebuild(input.snapshot.resources),
   });
-  return { plan, desired, records };
+  return { plan: gate(plan, desired, records), desired, records };
 }

@@ -9,7 +9,8 @@ import { cliLogger } from '../logger.js';
 import { openState } from '../state.js';
 import { openCloud } from '../cloud.js';
 import { parseDuration, parseInteger } from '../parse.js';
-import { loadDesiredOrThrow } from '../../run/plan-run.js';
+import { loadDesiredOrThrow, loadPoliciesOrThrow } from '../../run/plan-run.js';
+import { createPolicyGate } from '../../policy/index.js';
 import { gitRevision } from '../../git/index.js';
 import { applySavedPlan, reconcile, type RunContext, type RunReport } from '../../apply/index.js';
 import { renderPlanText, renderRunText, resultLine, styleFor, countResults } from '../../render/index.js';
@@ -50,7 +51,9 @@ async function readSavedPlan(file: string): Promise<Plan> {
 export function runExitCode(report: RunReport, detailed: boolean): ExitCode {
   if (report.denied) return EXIT.denied;
   const c = countResults(report);
-  if (report.cancelled || report.interrupted || c.failed + c['in-doubt'] + c['not-started'] > 0 || report.inDoubt.length > 0) return EXIT.error;
+  // --wait asked for active resources: a deadline that passed first is a failure the pipeline must see.
+  const waitTimedOut = report.rounds.some((r) => r.wait?.timedOut === true);
+  if (report.cancelled || report.interrupted || waitTimedOut || c.failed + c['in-doubt'] + c['not-started'] > 0 || report.inDoubt.length > 0) return EXIT.error;
   if (!detailed) return EXIT.ok;
   const changed = c.placed > 0 || report.rounds.some((r) => hasChanges(r.plan));
   return changed ? EXIT.changes : EXIT.ok;
@@ -77,6 +80,8 @@ async function run(ctx: CommandContext, cmd: Command, opts: RunOptions, mode: { 
   const logger = cliLogger(globals, io);
   const style = styleFor(io.isTTY, io.env);
   const desired = await loadDesiredOrThrow(config);
+  // Deny policies gate every order (design §9); the same gate as plan and the daemon.
+  const policy = createPolicyGate(await loadPoliciesOrThrow(config), { now: () => io.now() });
   const saved = mode.kind === 'apply' && mode.planFile ? await readSavedPlan(path.resolve(io.cwd, mode.planFile)) : undefined;
   const store = openState(config, io, logger);
   try {
@@ -97,6 +102,7 @@ async function run(ctx: CommandContext, cmd: Command, opts: RunOptions, mode: { 
         signal: io.signal,
         parallelism: opts.parallelism,
         gitRevision: await gitRevision(config.root),
+        policy,
         onPlan: (plan, round) => {
           if (text && (round === 1 || plan.orders.length > 0)) io.stdout(renderPlanText(plan, style));
         },

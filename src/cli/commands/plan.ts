@@ -12,6 +12,7 @@ import { openCloud, type Cloud } from '../cloud.js';
 import { runPlan } from '../../run/plan-run.js';
 import { gitRevision } from '../../git/index.js';
 import { renderPlanMarkdown, renderPlanText, styleFor } from '../../render/index.js';
+import { isGithubActions, renderGithubAnnotations } from '../../render/annotations.js';
 import { writeFileAtomic } from '../../state/durable-fs.js';
 import type { Plan } from '../../plan/index.js';
 
@@ -39,6 +40,11 @@ export function renderPlan(plan: Plan, format: PlanOptions['format'], ctx: Comma
   return renderPlanText(plan, styleFor(ctx.io.isTTY, ctx.io.env));
 }
 
+/** In GitHub Actions, policy results also become annotations on the YAML lines (on stderr, beside the plan). */
+export function annotate(plan: Plan, ctx: CommandContext): void {
+  if (isGithubActions(ctx.io.env)) ctx.io.stderr(renderGithubAnnotations(plan.policy));
+}
+
 export async function savePlan(file: string, plan: Plan): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, `${JSON.stringify(plan, null, 2)}\n`, () => randomUUID());
@@ -53,9 +59,18 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
     .option('--out <file>', 'save the plan for `apply FILE` (bound to the desired state and the state serial)')
     .option('--target <address>', 'limit the plan to Kind/name (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
     .option('--detailed-exitcode', 'exit 2 when there are changes or drift, 0 when there are none')
-    .action(async (opts: PlanOptions, cmd: Command) => {
+    .option('--base <ref>', 'for a pull request: plan against the desired state at this git revision instead of the recorded state (no state or credentials needed)')
+    .action(async (opts: PlanOptions & { base?: string }, cmd: Command) => {
       const globals = globalsOf(cmd);
       const config = await configOf(cmd, ctx.io);
+      if (opts.base !== undefined) {
+        // Loaded on demand: only this branch reads git objects.
+        const { planAgainstBase } = await import('./plan-base.js');
+        const plan = await planAgainstBase(ctx, config, { ...opts, base: opts.base });
+        annotate(plan, ctx);
+        ctx.exitCode = planExitCode(plan, Boolean(opts.detailedExitcode));
+        return;
+      }
       const logger = cliLogger(globals, ctx.io);
       const store = openState(config, ctx.io, logger);
       let cloud: Cloud | undefined;
@@ -71,6 +86,7 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
           gitRevision: await gitRevision(config.root),
         });
         ctx.io.stdout(renderPlan(plan, opts.format, ctx));
+        annotate(plan, ctx);
         if (opts.out) {
           await savePlan(path.resolve(ctx.io.cwd, opts.out), plan);
           ctx.io.stderr(`Saved the plan to ${opts.out}; apply it with: workspace-gitops apply ${opts.out}\n`);

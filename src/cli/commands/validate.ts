@@ -1,9 +1,10 @@
-/** `validate`: schema and reference checks of the desired state; exit 0 when valid, 1 when not. */
+/** `validate`: schema and reference checks of the desired state and the policies; exit 0 when valid, 1 when not. */
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../main.js';
 import { EXIT } from '../../errors.js';
 import { InputError } from '../../errors.js';
-import { formatDiagnostic, type Diagnostic } from '../../diagnostics.js';
+import { compareDiagnostics, formatDiagnostic, type Diagnostic } from '../../diagnostics.js';
+import { loadPolicySet } from '../../policy/index.js';
 import { configOf } from '../globals.js';
 import { loadDesired } from '../desired.js';
 
@@ -29,19 +30,20 @@ function renderText(report: ValidateReport): string {
 export function registerValidateCommand(program: Command, ctx: CommandContext): void {
   program
     .command('validate')
-    .description('check the desired state (schemas, limits of the order API, references) without touching the cloud')
+    .description('check the desired state (schemas, limits of the order API, references) and the policies, without touching the cloud')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (opts: { format: 'text' | 'json' }, cmd: Command) => {
       let report: ValidateReport;
       try {
         const config = await configOf(cmd, ctx.io);
-        const result = await loadDesired(config);
+        const [result, policies] = await Promise.all([loadDesired(config), loadPolicySet(config.policiesDir, { displayRoot: config.root })]);
+        const diagnostics = [...result.diagnostics, ...policies.diagnostics].sort(compareDiagnostics);
         report = {
-          valid: result.state !== undefined,
+          valid: result.state !== undefined && policies.set !== undefined,
           resources: result.state?.resources.length ?? 0,
-          files: result.state?.files.length ?? 0,
-          errors: result.diagnostics.filter((d) => d.severity === 'error'),
-          warnings: result.diagnostics.filter((d) => d.severity === 'warning'),
+          files: (result.state?.files.length ?? 0) + (policies.set?.files.length ?? 0),
+          errors: diagnostics.filter((d) => d.severity === 'error'),
+          warnings: diagnostics.filter((d) => d.severity === 'warning'),
         };
       } catch (error) {
         // A broken config is reported in the requested format too, so CI can parse it.
