@@ -7,32 +7,16 @@
 import { refreshRecords } from '../plan/index.js';
 import type { LiveState } from '../plan/types.js';
 import type { ResourceRecord } from '../state/types.js';
-import { fetchLiveState } from '../workspace/live.js';
+import { fetchLiveState, fetchOrderStatuses } from '../workspace/live.js';
 import type { WorkspaceApi } from '../workspace/types.js';
-
-/** Concurrent order-status lookups, as fetchLiveState does them. */
-const STATUS_CONCURRENCY = 4;
 
 export async function readLive(api: WorkspaceApi, records: Readonly<Record<string, ResourceRecord>>, now: Date): Promise<LiveState> {
   const live = await fetchLiveState(api);
   const seen = refreshRecords(records, live, [], now).records;
-  const waiting = new Set<string>();
+  const waiting: string[] = [];
   for (const record of Object.values(seen)) {
     const last = record.order_ids.at(-1);
-    if (record.status === 'ordered' && last !== undefined) waiting.add(last);
+    if (record.status === 'ordered' && last !== undefined) waiting.push(last);
   }
-  return { ...live, orderStatus: await orderStatuses(api, [...waiting].sort()) };
-}
-
-async function orderStatuses(api: WorkspaceApi, ids: readonly string[]): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < ids.length) {
-      const id = ids[next++]!;
-      out[id] = (await api.getCustomerOrder(id)).status;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(STATUS_CONCURRENCY, ids.length) }, worker));
-  return out;
+  return { ...live, orderStatus: await fetchOrderStatuses(api, waiting) };
 }

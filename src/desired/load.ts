@@ -292,7 +292,8 @@ export function buildDesiredState(files: readonly SourceFile[], options: LoadOpt
       byAddress: new Map(resources.map((r) => [r.address, r])),
       profiles,
       get digest(): string {
-        digest ??= specHash(resources.map((r) => [r.address, r.spec, r.autoPay]));
+        // Labels and annotations count too: policies match on labels, and an annotation can allow a rebuild.
+        digest ??= specHash(resources.map((r) => [r.address, r.spec, r.autoPay, r.labels, r.annotations]));
         return digest;
       },
       files: files.map((f) => f.file),

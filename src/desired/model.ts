@@ -42,7 +42,7 @@ export interface DesiredState {
   resources: DesiredResource[];
   byAddress: ReadonlyMap<string, DesiredResource>;
   profiles: ReadonlyMap<string, DesiredProfile>;
-  /** sha256 over every address, normalized spec and payment setting: what a saved plan is bound to. Computed on first read. */
+  /** sha256 over every address, normalized spec, payment setting, labels and annotations: what a saved plan is bound to. Computed on first read. */
   digest: string;
   /** Files read, relative to the repository root. */
   files: string[];

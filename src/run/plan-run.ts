@@ -11,7 +11,7 @@ import { desiredLoadOptions } from '../cli/desired.js';
 import { planWithState, type Plan } from '../plan/index.js';
 import { createPolicyGate, loadPolicySet, type PolicySet } from '../policy/index.js';
 import type { ResourceRecord, StateSnapshot } from '../state/types.js';
-import { fetchLiveState } from '../workspace/live.js';
+import { readLive } from '../apply/live.js';
 import type { WorkspaceApi } from '../workspace/types.js';
 
 export interface PlanRunInput {
@@ -55,16 +55,6 @@ export async function loadPoliciesOrThrow(config: Config): Promise<PolicySet> {
   return result.set;
 }
 
-/** Orders whose BSS status the refresh needs: the last order of every resource still waiting. */
-function pendingOrderIds(snapshot: StateSnapshot): string[] {
-  const ids: string[] = [];
-  for (const r of Object.values(snapshot.resources)) {
-    const last = r.order_ids[r.order_ids.length - 1];
-    if (r.status === 'ordered' && last !== undefined) ids.push(last);
-  }
-  return ids;
-}
-
 function checkTargets(targets: readonly string[], desired: DesiredState, snapshot: StateSnapshot): void {
   const unknown = targets.filter((t) => !desired.byAddress.has(t) && snapshot.resources[t] === undefined);
   if (unknown.length > 0) {
@@ -76,7 +66,7 @@ export async function runPlan(input: PlanRunInput): Promise<PlanRunResult> {
   const desired = input.desired ?? (await loadDesiredOrThrow(input.config, input.cache));
   const policies = input.policies ?? (await loadPoliciesOrThrow(input.config));
   if (input.targets) checkTargets(input.targets, desired, input.snapshot);
-  const live = input.api ? await fetchLiveState(input.api, { orderIds: pendingOrderIds(input.snapshot) }) : undefined;
+  const live = input.api ? await readLive(input.api, input.snapshot.resources, input.now) : undefined;
   // The same gate apply, reconcile and the daemon use: identical decisions from identical inputs.
   const gate = createPolicyGate(policies, { now: () => input.now });
   const { plan, records } = planWithState({

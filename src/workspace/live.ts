@@ -1,36 +1,30 @@
-/** Reads everything --refresh compares with the recorded state, in parallel, through the client. */
+/** Reads of the live cloud that --refresh compares with the recorded state, in parallel, through the client. */
 import type { LiveState } from '../plan/types.js';
-import type { CustomerOrder, WorkspaceApi } from './types.js';
+import type { WorkspaceApi } from './types.js';
 
-export interface LiveReadOptions {
-  /** Orders whose BSS status is needed (resources no read API shows, orders that may be cancelled or unpaid). */
-  orderIds?: readonly string[];
-  /** Concurrent order-status lookups. */
-  concurrency?: number;
-}
-
-async function statuses(api: WorkspaceApi, ids: readonly string[], concurrency: number): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  let next = 0;
-  const worker = async () => {
-    while (next < ids.length) {
-      const id = ids[next++]!;
-      const order: CustomerOrder = await api.getCustomerOrder(id);
-      out[id] = order.status;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
-  return out;
-}
-
-export async function fetchLiveState(api: WorkspaceApi, options: LiveReadOptions = {}): Promise<LiveState> {
-  const [desktops, pools, bandwidths, eips, hosts, orderStatus] = await Promise.all([
+/** Every list the refresh matches against; `orderStatus` is left empty (see fetchOrderStatuses). */
+export async function fetchLiveState(api: WorkspaceApi): Promise<LiveState> {
+  const [desktops, pools, bandwidths, eips, hosts] = await Promise.all([
     api.listDesktops(),
     api.listDesktopPools(),
     api.listSubnetBandwidths(),
     api.listEips(),
     api.listExclusiveHosts(),
-    statuses(api, [...new Set(options.orderIds ?? [])].sort(), options.concurrency ?? 4),
   ]);
-  return { desktops, pools, bandwidths, eips, hosts, orderStatus };
+  return { desktops, pools, bandwidths, eips, hosts, orderStatus: {} };
+}
+
+/** BSS status of each order, `concurrency` lookups at a time. */
+export async function fetchOrderStatuses(api: WorkspaceApi, ids: readonly string[], concurrency = 4): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const queue = [...new Set(ids)].sort();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < queue.length) {
+      const id = queue[next++]!;
+      out[id] = (await api.getCustomerOrder(id)).status;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  return out;
 }

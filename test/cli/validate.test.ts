@@ -55,13 +55,13 @@ function brokenRepo(): string {
 describe('validate on the example repository', () => {
   it('finds it valid: exit 0, a summary on stdout, nothing on stderr', async () => {
     const r = await run(['validate'], EXAMPLE_REPO);
-    expect(r).toEqual({ code: 0, stdout: 'Valid: 11 resources in 8 files (0 errors, 0 warnings).\n', stderr: '' });
+    expect(r).toEqual({ code: 0, stdout: 'Valid: 11 resources in 8 files and 11 policies in 11 files (0 errors, 0 warnings).\n', stderr: '' });
   });
 
   it('prints the same verdict as JSON', async () => {
     const r = await run(['validate', '--format', 'json'], EXAMPLE_REPO);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ valid: true, resources: 11, files: 8, errors: [], warnings: [] });
+    expect(JSON.parse(r.stdout)).toEqual({ valid: true, resources: 11, files: 8, policies: 11, policy_files: 11, errors: [], warnings: [] });
     expect(r.stderr).toBe('');
   });
 });
@@ -177,5 +177,34 @@ describe('validate with a broken or missing config', () => {
     const r = await run(['validate', '--format', 'yaml'], EXAMPLE_REPO);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/argument 'yaml' is invalid/);
+  });
+});
+
+describe('validate checks the policies too', () => {
+  it('reports a CEL syntax error at its line and column and exits 1', async () => {
+    const repo = tempRepo({
+      'workspace-gitops.yaml': 'region: cn-north-4\n',
+      'desired-state/a.yaml': desktop([]),
+      'policies/images.yaml': [
+        'apiVersion: workspace-gitops/v1',
+        'kind: Policy',
+        'metadata: {name: images}',
+        'spec:',
+        '  enforcement: deny',
+        '  match: {kinds: [Desktop]}',
+        '  rules:',
+        '    - name: allowed',
+        '      expression: "resource.spec.image_id in ["',
+        '',
+      ].join('\n'),
+    });
+    const r = await run(['validate', '--format', 'json'], repo);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    expect(report.valid).toBe(false);
+    const error = report.errors.find((d) => d.file === 'policies/images.yaml');
+    expect(error).toBeDefined();
+    expect(error!.line).toBe(9);
+    expect(error!.column).toBeGreaterThanOrEqual(20);
   });
 });

@@ -285,6 +285,13 @@ describe('digest', () => {
     const autoPay = (await load({ 'a.yaml': block }, { billing: { period_type: 'month', period_num: 1, is_auto_renew: true, is_auto_pay: true } })).state!.digest;
     expect(new Set([base, bigger, autoPay]).size).toBe(3);
   });
+
+  it('changes with labels and annotations, which policies and the rebuild guard read', async () => {
+    const base = (await load({ 'a.yaml': block })).state!.digest;
+    const labelled = (await load({ 'a.yaml': block.replace('  name: alice-dev', '  name: alice-dev\n  labels: {tier: prod}') })).state!.digest;
+    const annotated = (await load({ 'a.yaml': block.replace('  name: alice-dev', '  name: alice-dev\n  annotations: {workspace-gitops/allow-rebuild: "true"}') })).state!.digest;
+    expect(new Set([base, labelled, annotated]).size).toBe(3);
+  });
 });
 
 describe('ParseCache', () => {

@@ -13,7 +13,7 @@ import { planWithState, type Plan } from '../../src/plan/index.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { foldJournal, type JournalEntry, type JsonObject, type StateSnapshot } from '../../src/state/index.js';
 import { createWorkspaceClient, type WorkspaceClient } from '../../src/workspace/client.js';
-import { fetchLiveState } from '../../src/workspace/live.js';
+import { readLive } from '../../src/apply/live.js';
 import { checkPlan, desiredOf, doc, emptyState, type Doc } from './helpers.js';
 
 const PROJECT = '0bec5db98280d2d02fd6c00c2de791ce';
@@ -195,10 +195,6 @@ async function cloudFor(slow: boolean): Promise<Cloud> {
 }
 
 /** The last order of every resource still waiting: what the refresh asks BSS about (as plan-run does). */
-function pendingOrderIds(snapshot: StateSnapshot): string[] {
-  return Object.values(snapshot.resources).flatMap((r) => (r.status === 'ordered' && r.order_ids.length > 0 ? [r.order_ids.at(-1)!] : []));
-}
-
 interface Placed {
   type: string;
   address: string;
@@ -213,7 +209,7 @@ const settled = (p: Plan, state: StateSnapshot) => p.summary.create + p.summary.
 async function converge(cloud: Cloud, desired: DesiredState, start: StateSnapshot, placed: Placed[]): Promise<{ state: StateSnapshot; rounds: number; last: Plan }> {
   let state = start;
   for (let round = 1; round <= cloud.maxRounds; round++) {
-    const live = await fetchLiveState(cloud.client, { orderIds: pendingOrderIds(state) });
+    const live = await readLive(cloud.client, state.resources, now());
     const { plan, records } = planWithState({ desired, recorded: state, live, now: now() });
     checkPlan(plan);
     // What the refresh learned is written back, as plan/apply do under the lock.

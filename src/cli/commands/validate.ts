@@ -12,18 +12,21 @@ interface ValidateReport {
   valid: boolean;
   resources: number;
   files: number;
+  policies: number;
+  policy_files: number;
   errors: Diagnostic[];
   warnings: Diagnostic[];
 }
 
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
 }
 
 function renderText(report: ValidateReport): string {
   const lines = [...report.errors, ...report.warnings].map(formatDiagnostic);
   const counts = `${count(report.errors.length, 'error')}, ${count(report.warnings.length, 'warning')}`;
-  lines.push(report.valid ? `Valid: ${count(report.resources, 'resource')} in ${count(report.files, 'file')} (${counts}).` : `Invalid: ${counts}.`);
+  const policies = report.policies > 0 ? ` and ${count(report.policies, 'policy', 'policies')} in ${count(report.policy_files, 'file')}` : '';
+  lines.push(report.valid ? `Valid: ${count(report.resources, 'resource')} in ${count(report.files, 'file')}${policies} (${counts}).` : `Invalid: ${counts}.`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -41,14 +44,16 @@ export function registerValidateCommand(program: Command, ctx: CommandContext): 
         report = {
           valid: result.state !== undefined && policies.set !== undefined,
           resources: result.state?.resources.length ?? 0,
-          files: (result.state?.files.length ?? 0) + (policies.set?.files.length ?? 0),
+          files: result.state?.files.length ?? 0,
+          policies: policies.set?.policies.length ?? 0,
+          policy_files: policies.set?.files.length ?? 0,
           errors: diagnostics.filter((d) => d.severity === 'error'),
           warnings: diagnostics.filter((d) => d.severity === 'warning'),
         };
       } catch (error) {
         // A broken config is reported in the requested format too, so CI can parse it.
         if (!(error instanceof InputError) || opts.format !== 'json') throw error;
-        report = { valid: false, resources: 0, files: 0, errors: error.diagnostics, warnings: [] };
+        report = { valid: false, resources: 0, files: 0, policies: 0, policy_files: 0, errors: error.diagnostics, warnings: [] };
         if (report.errors.length === 0) report.errors.push({ file: '', line: 0, column: 0, severity: 'error', rule: error.code, message: error.message });
       }
       if (opts.format === 'json') ctx.io.stdout(`${JSON.stringify(report, null, 2)}\n`);
