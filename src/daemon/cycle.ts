@@ -97,8 +97,10 @@ function logNotStarted(logger: Logger, r: OrderResult): void {
 export function outcomeOfReport(report: RunReport, revision: string | null): CycleOutcome {
   const results = report.rounds.flatMap((r) => r.results);
   const last = report.rounds.at(-1);
-  const trouble = results.some((r) => r.status !== 'placed') || report.inDoubt.length > 0;
-  const result: RunResult = report.denied ? 'denied' : report.interrupted ? 'interrupted' : trouble ? 'partial' : 'success';
+  // This run's own orders that failed, went in doubt or never started call for a retry after back-off.
+  const trouble = results.some((r) => r.status !== 'placed');
+  const standing = report.inDoubt.length > 0;
+  const result: RunResult = report.denied ? 'denied' : report.interrupted ? 'interrupted' : trouble ? 'partial' : standing ? 'in-doubt' : 'success';
   return {
     result,
     revision,

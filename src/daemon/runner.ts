@@ -7,8 +7,13 @@
 import type { Logger } from '../log.js';
 
 export type TriggerSource = 'startup' | 'schedule' | 'webhook' | 'watch' | 'retry';
-export type RunResult = 'success' | 'partial' | 'denied' | 'failed' | 'interrupted';
-export const RUN_RESULTS: readonly RunResult[] = ['success', 'partial', 'denied', 'failed', 'interrupted'];
+/**
+ * `in-doubt`: the run did its work, but orders from earlier runs are still in doubt. Running again
+ * sooner cannot settle them (evidence is checked on every run; an operator may have to decide), so it
+ * keeps the schedule instead of backing off; the in-doubt gauge in /metrics is what to alert on.
+ */
+export type RunResult = 'success' | 'in-doubt' | 'partial' | 'denied' | 'failed' | 'interrupted';
+export const RUN_RESULTS: readonly RunResult[] = ['success', 'in-doubt', 'partial', 'denied', 'failed', 'interrupted'];
 
 /** What became of a trigger: started a run, became the follow-up, folded into one, waits for the back-off, or came after stop. */
 export type TriggerDecision = 'started' | 'queued' | 'coalesced' | 'deferred' | 'stopped';
@@ -132,7 +137,7 @@ export class Runner<O extends { result: RunResult }> {
   private finish(run: FinishedRun<O>): void {
     this.current = undefined;
     this.last = run;
-    const ok = run.outcome.result === 'success';
+    const ok = run.outcome.result === 'success' || run.outcome.result === 'in-doubt';
     this.failures = ok ? 0 : run.outcome.result === 'interrupted' ? this.failures : this.failures + 1;
     this.options.onRunEnd?.(run);
     const next = this.queued;

@@ -96,6 +96,29 @@ describe('failed runs', () => {
     expect(sim.simulator.orders()).toHaveLength(1);
   });
 
+  it('keeps its schedule, without back-off, while only an earlier run\'s order stays in doubt', async () => {
+    // The answer to the order is lost and its desktops take an hour to appear: nothing can settle it yet.
+    const sim = await startSimulator({ projectId: PROJECT, provisionDelayMs: 3_600_000, faults: { next: [{ on: 'order', fault: 'drop-after-accept' }] } });
+    running.sims.push(sim);
+    const { daemon, timers } = await start({ 'desired-state/a.yaml': desktopYaml('alice-dev', 'alice') }, sim);
+    await runsDone(daemon, 1);
+    // This run's own order went in doubt: a partial run, retried after the back-off.
+    expect(finished(daemon)[0]).toMatchObject({ result: 'partial' });
+    expect(timers.scheduled).toEqual([10_000]);
+    timers.advance(10_000);
+    await runsDone(daemon, 2);
+    // The retry finds the order still unsettled (an unaccounted order in billing, no desktop yet) and orders nothing.
+    expect(finished(daemon)[1]).toMatchObject({ result: 'in-doubt', orders_placed: 0 });
+    // No retry is scheduled: only evidence or an operator can settle it.
+    expect(timers.scheduled).toEqual([]);
+    expect(daemon.runner.trigger('schedule')).not.toBe('deferred');
+    await runsDone(daemon, 3);
+    const text = daemon.metrics.render();
+    expect(metric(text, 'workspace_gitops_orders_in_doubt', {})).toBe(1);
+    expect(metric(text, 'workspace_gitops_runs_total', { result: 'in-doubt' })).toBeGreaterThanOrEqual(1);
+    expect(sim.simulator.orders()).toHaveLength(1);
+  });
+
   it('fails a run while another process holds the state lock, and /readyz says the lock is stuck', async () => {
     const lock = { id: 'lock-from-elsewhere', operation: 'apply', who: 'ops@other-host', pid: 999_999, since: new Date(Date.now() - 2 * 3_600_000).toISOString(), state: 'file:state.json' };
     const { daemon } = await start({ 'desired-state/a.yaml': desktopYaml('alice-dev', 'alice'), '.workspace-gitops/state.json.lock': `${JSON.stringify(lock)}\n` });
