@@ -1,4 +1,5 @@
 /** Entry point: builds the command tree, runs one command, maps every error to output and an exit code. */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, WsgoError, InputError, type ExitCode } from '../errors.js';
 import { formatDiagnostic } from '../diagnostics.js';
@@ -13,9 +14,16 @@ export interface CommandContext {
   debug: boolean;
 }
 
+/** The package version, read from package.json (two folders up from both src/cli and dist/cli). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('workspace-gitops')
     .description('Declarative GitOps reconciler and policy engine for Huawei Cloud Workspace')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .option('-C, --config <file>', 'config file (default: workspace-gitops.yaml in the current folder)')
     .option('--dir <folder>', 'desired-state folder (overrides the config)')
     .option('--policies <folder>', 'policies folder (overrides the config)')

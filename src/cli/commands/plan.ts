@@ -9,7 +9,7 @@ import { configOf, globalsOf } from '../globals.js';
 import { cliLogger } from '../logger.js';
 import { openState, readCurrentState } from '../state.js';
 import { openCloud, type Cloud } from '../cloud.js';
-import { runPlan } from '../../run/plan-run.js';
+import { loadDesiredOrThrow, runPlan } from '../../run/plan-run.js';
 import { gitRevision } from '../../git/index.js';
 import { renderPlanMarkdown, renderPlanText, styleFor } from '../../render/index.js';
 import { isGithubActions, renderGithubAnnotations } from '../../render/annotations.js';
@@ -72,6 +72,8 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
         return;
       }
       const logger = cliLogger(globals, ctx.io);
+      // Bad input is reported before anything else is opened (state, credentials, the cloud).
+      const desired = await loadDesiredOrThrow(config);
       const store = openState(config, ctx.io, logger);
       let cloud: Cloud | undefined;
       try {
@@ -79,6 +81,7 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
         if (opts.refresh) cloud = await openCloud(config, { simulate: Boolean(globals.simulate), logger }, ctx.io);
         const { plan } = await runPlan({
           config,
+          desired,
           now: ctx.io.now(),
           snapshot,
           ...(cloud ? { api: cloud.api } : {}),
