@@ -5,7 +5,8 @@
  *
  * A section is one file exporting `async function run(ctx)` that returns rows
  * `{ metric, value, unit, note?, target?: { max, of? }, ok? }`. Sections measure against the compiled
- * `dist/` (npm run bench builds first) so the numbers are those of what users run.
+ * `dist/` (npm run bench builds first) so the numbers are those of what users run. A file whose name
+ * starts with `_` is not a section but code the sections share (scripts/bench/_support.mjs).
  *
  *   node scripts/bench.mjs              all sections
  *   node scripts/bench.mjs load         one section
@@ -31,7 +32,7 @@ const wanted = args.filter((a, i) => !a.startsWith('--') && (distAt === -1 || i 
 
 async function sectionNames() {
   const entries = await readdir(sectionsDir);
-  return entries.filter((f) => f.endsWith('.mjs')).map((f) => f.slice(0, -'.mjs'.length)).sort();
+  return entries.filter((f) => f.endsWith('.mjs') && !f.startsWith('_')).map((f) => f.slice(0, -'.mjs'.length)).sort();
 }
 
 function formatValue(value) {

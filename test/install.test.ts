@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { copyExampleRepo } from './cli/example-repo.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -67,8 +68,7 @@ describe('the production install (the container image path)', () => {
     expect(daemonHelp.stdout).toContain('--schedule <cron>');
 
     // validate on a copy of the example repository, from outside the project.
-    const repo = temp('wsgo-install-repo-');
-    for (const entry of ['workspace-gitops.yaml', 'desired-state', 'policies']) cpSync(path.join(ROOT, entry), path.join(repo, entry), { recursive: true });
+    const repo = copyExampleRepo(temp('wsgo-install-repo-'));
     const valid = cli(bin, ['validate'], repo);
     expect(valid.stderr).toBe('');
     expect(valid.status).toBe(0);

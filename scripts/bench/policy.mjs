@@ -11,7 +11,7 @@
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importDist, loadOptions, loadValid, median, pad, time } from './_support.mjs';
 
 const FILES = 100;
 const PER_FILE = 100;
@@ -22,6 +22,7 @@ const NOW = new Date('2026-11-28T08:00:00.000Z');
 const TARGET_CHECK_MS = 1000;
 const BAD_IMAGE = '0badc0de-0000-4000-8000-000000000000';
 
+/** Leaner than _support.mjs's PROFILES (no security groups): the policy results were measured on these. */
 const PROFILES = `apiVersion: workspace-gitops/v1
 kind: DesktopProfile
 metadata: {name: linux-standard}
@@ -47,8 +48,6 @@ spec:
   data_volumes: [{type: SSD, size: 100}]
   nics: [{subnet_id: 2a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d}]
 `;
-
-const pad = (n, w) => String(n).padStart(w, '0');
 
 function desktop(f, i) {
   const n = f * PER_FILE + i;
@@ -80,22 +79,8 @@ async function generate(dir, root) {
 }
 
 async function modules(dist) {
-  const load = (p) => import(pathToFileURL(path.join(dist, p)).href);
-  const [desired, planner, policy, state] = await Promise.all([load('desired/index.js'), load('plan/index.js'), load('policy/index.js'), load('state/index.js')]);
+  const [desired, planner, policy, state] = await importDist(dist, 'desired', 'plan', 'policy', 'state');
   return { desired, planner, policy, state };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-async function time(fn) {
-  globalThis.gc?.();
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
 }
 
 export async function run(ctx) {
@@ -103,14 +88,7 @@ export async function run(ctx) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'wsgo-bench-policy-'));
   try {
     await generate(dir, ctx.root);
-    const loaded = await m.desired.loadDesiredState(path.join(dir, 'desired-state'), {
-      displayRoot: dir,
-      domainType: 'LOCAL_AD',
-      billing: { period_type: 'month', period_num: 1, is_auto_renew: true, is_auto_pay: false },
-      enterpriseProjectId: '0',
-    });
-    if (!loaded.state) throw new Error(`generated desired state is invalid: ${JSON.stringify(loaded.diagnostics.slice(0, 3))}`);
-    const desired = loaded.state;
+    const desired = await loadValid(m.desired, path.join(dir, 'desired-state'), loadOptions(dir));
     const loadPolicies = () => m.policy.loadPolicySet(path.join(dir, 'policies'), { displayRoot: dir });
     const first = await loadPolicies();
     if (!first.set) throw new Error(`example policies are invalid: ${JSON.stringify(first.diagnostics.slice(0, 3))}`);

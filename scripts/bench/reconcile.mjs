@@ -12,12 +12,10 @@
  * `node scripts/bench/reconcile.mjs --generate /tmp/repo`, a simulator (`workspace-gitops simulator
  * --latency 50`), and `node --cpu-prof scripts/bench/reconcile.mjs --child /tmp/repo dist URL`.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import { importDist, loadOptions, loadValid, maxRssMB, pad, runChild } from './_support.mjs';
 
 const GROUPS = 200;
 const GROUP_SIZE = 50;
@@ -29,8 +27,6 @@ const LATENCY_MS = 50;
 const PARALLELISM = 4;
 const TARGET_RATIO = 2;
 const PROJECT_ID = '0bec5db98280d2d02fd6c00c2de791ce';
-
-const pad = (n, width) => String(n).padStart(width, '0');
 
 /** Desktop `i` of group `g`: the group shares product, volumes, tags and billing; each desktop has its own user. */
 function desktop(g, i) {
@@ -84,12 +80,9 @@ async function generate(dir) {
   }
 }
 
-const execFileAsync = promisify(execFile);
-
 /** Run one reconcile in a fresh child process against the simulator at `url`; returns its report. */
-async function reconcileInChild(dir, dist, url) {
-  const { stdout } = await execFileAsync(process.execPath, [fileURLToPath(import.meta.url), '--child', dir, dist, url], { maxBuffer: 16 * 1024 * 1024 });
-  return JSON.parse(stdout);
+function reconcileInChild(dir, dist, url) {
+  return runChild(import.meta.url, [dir, dist, url]);
 }
 
 /** Wall time during which at least one call of a bucket was running (calls overlap: a sum would overstate). */
@@ -140,21 +133,9 @@ function timed(target, methods, clock, fields = {}) {
 const READS = ['listDesktops', 'listDesktopPools', 'getDesktopPool', 'listSubnetBandwidths', 'listEips', 'listExclusiveHosts', 'getJob', 'getCustomerOrder', 'listCustomerOrders'];
 
 async function child(dir, dist, url) {
-  const load = (p) => import(pathToFileURL(path.join(dist, p)).href);
-  const [{ loadDesiredState }, { FileStateStore }, { WorkspaceClient }, { reconcile }] = await Promise.all([
-    load('desired/index.js'),
-    load('state/index.js'),
-    load('workspace/index.js'),
-    load('apply/index.js'),
-  ]);
+  const [desiredModule, { FileStateStore }, { WorkspaceClient }, { reconcile }] = await importDist(dist, 'desired', 'state', 'workspace', 'apply');
   const started = performance.now();
-  const loaded = await loadDesiredState(path.join(dir, 'desired-state'), {
-    displayRoot: dir,
-    domainType: 'LOCAL_AD',
-    billing: { period_type: 'month', period_num: 1, is_auto_renew: true, is_auto_pay: true },
-    enterpriseProjectId: '0',
-  });
-  if (!loaded.state) throw new Error(`generated desired state is invalid: ${JSON.stringify(loaded.diagnostics.slice(0, 3))}`);
+  const desired = await loadValid(desiredModule, path.join(dir, 'desired-state'), loadOptions(dir, { autoPay: true }));
   const loadMs = performance.now() - started;
 
   const reads = wallClock();
@@ -194,7 +175,7 @@ async function child(dir, dist, url) {
           lastOrderDone = performance.now();
         },
       },
-      { desired: loaded.state, maxRounds: 5 },
+      { desired, maxRounds: 5 },
     );
   } finally {
     await store.releaseLock(lock);
@@ -226,7 +207,7 @@ async function child(dir, dist, url) {
       journalCalls: journal.calls,
       stateWritesMs: stateWrites.ms,
       stateWrites: stateWrites.calls,
-      maxRssMB: process.resourceUsage().maxRSS / 1024,
+      maxRssMB: maxRssMB(),
     }),
   );
 }
@@ -234,7 +215,7 @@ async function child(dir, dist, url) {
 const ms = (v) => Math.round(v);
 
 export async function run(ctx) {
-  const { startSimulator } = await import(pathToFileURL(path.join(ctx.dist, 'simulator', 'index.js')).href);
+  const [{ startSimulator }] = await importDist(ctx.dist, 'simulator');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'wsgo-bench-reconcile-'));
   const sim = await startSimulator({ projectId: PROJECT_ID, provisionDelayMs: 0, faults: { latencyMs: LATENCY_MS } });
   try {

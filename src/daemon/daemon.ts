@@ -5,16 +5,13 @@
  */
 import type { Config } from '../config/index.js';
 import { ParseCache } from '../desired/index.js';
-import type { Logger } from '../log.js';
-import type { OpenedStateStore } from '../state/index.js';
-import { runCycle, type CloudHandle, type CycleOutcome, type DaemonMode, type PolicyGateFactory } from './cycle.js';
+import { runCycle, type CycleDeps, type CycleOutcome } from './cycle.js';
 import { readiness, type ProcessIdentity } from './health.js';
 import { createHandler, startHttpServer, type Listen } from './http.js';
 import type { Handler } from './http-types.js';
 import { DaemonMetrics } from './metrics.js';
 import { Runner, type BackoffOptions, type FinishedRun, type Timers } from './runner.js';
 import { startSchedule, type RunningSchedule } from './schedule.js';
-import type { Source, SourceSnapshot } from './source.js';
 import { startWatcher, type RunningWatcher } from './watch.js';
 
 export interface WatchSettings {
@@ -23,28 +20,16 @@ export interface WatchSettings {
   stabilityMs: number;
 }
 
-export interface DaemonOptions {
-  source: Source;
-  loadConfig: (snapshot: SourceSnapshot) => Promise<Config>;
-  mode: DaemonMode;
-  openState: (config: Config) => OpenedStateStore;
-  openCloud: (config: Config) => Promise<CloudHandle>;
-  /** How the lead wires policies in: a gate built per run from that run's config. */
-  policy?: PolicyGateFactory;
+/** What each run needs (the daemon adds the parse cache it keeps across runs), and the daemon's own settings. */
+export interface DaemonOptions extends Omit<CycleDeps, 'cache' | 'onConfig' | 'signal'> {
   schedule?: string;
   watch?: WatchSettings;
   listen: Listen;
   /** Without it, POST /hooks/git does not exist. */
   webhookSecret?: string;
   backoff: BackoffOptions;
-  parallelism: number;
-  maxRounds: number;
-  lockTimeoutMs: number;
   /** A state lock held longer than this by another process makes /readyz fail. */
   stuckLockMs: number;
-  logger: Logger;
-  now: () => Date;
-  sleep: (ms: number) => Promise<void>;
   timers: Timers;
   /** Aborted on SIGTERM/SIGINT. */
   signal: AbortSignal;

@@ -4,8 +4,8 @@
  * body bytes.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError } from 'commander';
+import { closeGracefully, listen as listenOn, readBody, requestHead } from '../http/index.js';
 import type { Logger } from '../log.js';
 import type { Handler, HttpRequest, HttpResponse } from './http-types.js';
 import type { Readiness } from './health.js';
@@ -70,30 +70,14 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-function headersOf(raw: NodeJS.Dict<string | string[]>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  return out;
-}
-
 export async function startHttpServer(handler: Handler, listen: Listen, logger: Logger): Promise<RunningHttpServer> {
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      const request: HttpRequest = { method: (req.method ?? 'GET').toUpperCase(), path: q < 0 ? url : url.slice(0, q), headers: headersOf(req.headers), body: Buffer.concat(chunks) };
-      const answer: Promise<HttpResponse> = tooLarge ? Promise.resolve(text(413, 'request body too large\n')) : handler(request);
+    readBody(req, MAX_BODY_BYTES, (body) => {
+      const { method, path, headers } = requestHead(req);
+      const answer: Promise<HttpResponse> = body === undefined ? Promise.resolve(text(413, 'request body too large\n')) : handler({ method, path, headers, body });
       answer
         .catch((error: unknown): HttpResponse => {
-          logger.error('http handler failed', { path: request.path, error: error instanceof Error ? error.message : String(error) });
+          logger.error('http handler failed', { path, error: error instanceof Error ? error.message : String(error) });
           return text(500, 'internal error\n');
         })
         .then((response) => {
@@ -104,27 +88,12 @@ export async function startHttpServer(handler: Handler, listen: Listen, logger: 
     });
   });
   server.requestTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(listen.port, listen.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const { url } = await listenOn(server, listen.port, listen.host);
   let closed: Promise<void> | undefined;
   return {
-    url: `http://${host}:${address.port}`,
+    url,
     close() {
-      closed ??= new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
+      closed ??= closeGracefully(server, CLOSE_GRACE_MS);
       return closed;
     },
   };

@@ -112,7 +112,8 @@ export class Reporter {
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** A YAML mapping (or JSON object) as parsed: not null, not an array. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { compareDiagnostics, didYouMean, type Diagnostic, type SourceLocation } from '../diagnostics.js';
-import { Reporter } from '../desired/load.js';
+import { isPlainObject, Reporter } from '../desired/load.js';
 import { POLICY_KINDS, RESOURCE_KINDS } from '../desired/kinds.js';
 import { displayPath, parseYaml, readYamlFolder, SourceIndex, type SourceFile } from '../source/index.js';
 import { compile } from '../validation/ajv.js';
@@ -27,10 +27,6 @@ export interface PolicyLoadResult {
 }
 
 export const EMPTY_POLICY_SET: PolicySet = { policies: [], exemptions: [], tests: [], digest: null, files: [], notes: [] };
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 type AnyDoc = PolicyDoc<unknown> & { kind: PolicyKind };
 

@@ -28,17 +28,22 @@ interface Overlay {
   dataVolumes: Map<string, number>;
 }
 
+type Claimed = 'computerNames' | 'poolNames' | 'bandwidthSubnets' | 'eipDesktops' | 'hostNames' | 'sharerUsers';
+
+/** Claims `key` for the order under check, or answers `taken()` when an accepted order or this one holds it already. */
+function claim(store: Store, mine: Overlay, kind: Claimed, key: string, taken: () => ApiError): ApiError | undefined {
+  if (store.claims[kind].has(key) || mine[kind].has(key)) return taken();
+  mine[kind].add(key);
+  return undefined;
+}
+
 function check(e: Effect, store: Store, mine: Overlay): ApiError | undefined {
   const claims = store.claims;
   switch (e.kind) {
     case 'desktop': {
       const name = e.desktop.computer_name;
       const key = name.toLowerCase();
-      if (claims.computerNames.has(key) || mine.computerNames.has(key)) {
-        return conflict(CODES.computerNameInUse, e.path, 'computer-name-in-use', `computer_name "${name}" is already used by an existing or ordered desktop`, 'a desktop name no other desktop has (compared without case)');
-      }
-      mine.computerNames.add(key);
-      return undefined;
+      return claim(store, mine, 'computerNames', key, () => conflict(CODES.computerNameInUse, e.path, 'computer-name-in-use', `computer_name "${name}" is already used by an existing or ordered desktop`, 'a desktop name no other desktop has (compared without case)'));
     }
     case 'add-volumes': {
       const d = store.desktops.get(e.desktop_id);
@@ -57,51 +62,31 @@ function check(e: Effect, store: Store, mine: Overlay): ApiError | undefined {
     }
     case 'pool': {
       const name = e.pool.name;
-      if (claims.poolNames.has(name) || mine.poolNames.has(name)) {
-        return conflict(CODES.poolNameInUse, e.path, 'pool-name-in-use', `desktop pool name "${name}" is already used by an existing or ordered pool`, 'a pool name no other pool has');
-      }
-      mine.poolNames.add(name);
-      return undefined;
+      return claim(store, mine, 'poolNames', name, () => conflict(CODES.poolNameInUse, e.path, 'pool-name-in-use', `desktop pool name "${name}" is already used by an existing or ordered pool`, 'a pool name no other pool has'));
     }
     case 'expand-pool':
       if (store.pools.has(e.pool_id)) return undefined;
       return conflict(CODES.poolNotFound, e.path, 'pool-exists', `desktop pool ${e.pool_id} does not exist`, 'the id of an existing desktop pool');
     case 'bandwidth': {
       const subnet = e.bandwidth.subnet_id;
-      if (claims.bandwidthSubnets.has(subnet) || mine.bandwidthSubnets.has(subnet)) {
-        return conflict(CODES.subnetHasBandwidth, e.path, 'subnet-bandwidth-exists', `subnet ${subnet} already has an existing or ordered Workspace bandwidth`, 'a subnet without a Workspace bandwidth');
-      }
-      mine.bandwidthSubnets.add(subnet);
-      return undefined;
+      return claim(store, mine, 'bandwidthSubnets', subnet, () => conflict(CODES.subnetHasBandwidth, e.path, 'subnet-bandwidth-exists', `subnet ${subnet} already has an existing or ordered Workspace bandwidth`, 'a subnet without a Workspace bandwidth'));
     }
     case 'eip': {
       const id = e.eip.attached_desktop_id;
       if (id === undefined) return undefined;
       if (!store.desktops.has(id)) return desktopNotFound(e.path, id);
-      if (claims.eipDesktops.has(id) || mine.eipDesktops.has(id)) {
-        return conflict(CODES.desktopHasEip, e.path, 'desktop-eip-exists', `desktop ${id} already has an existing or ordered EIP`, 'desktops without an EIP');
-      }
-      mine.eipDesktops.add(id);
-      return undefined;
+      return claim(store, mine, 'eipDesktops', id, () => conflict(CODES.desktopHasEip, e.path, 'desktop-eip-exists', `desktop ${id} already has an existing or ordered EIP`, 'desktops without an EIP'));
     }
     case 'host': {
       const name = e.host.name;
-      if (claims.hostNames.has(name) || mine.hostNames.has(name)) {
-        return conflict(CODES.hostNameInUse, e.path, 'host-name-in-use', `exclusive host name "${name}" is already used by an existing or ordered host`, 'a host name no other host has');
-      }
-      mine.hostNames.add(name);
-      return undefined;
+      return claim(store, mine, 'hostNames', name, () => conflict(CODES.hostNameInUse, e.path, 'host-name-in-use', `exclusive host name "${name}" is already used by an existing or ordered host`, 'a host name no other host has'));
     }
     case 'resize-hosts':
       for (const h of store.hosts.values()) if (h.product_id === e.product_id) return undefined;
       return conflict(CODES.hostProductNotFound, e.path, 'exclusive-host-exists', `no exclusive host with product_id "${e.product_id}" exists`, 'the product_id of existing exclusive hosts');
     case 'sharer': {
       const user = e.sharer.user_id;
-      if (claims.sharerUsers.has(user) || mine.sharerUsers.has(user)) {
-        return conflict(CODES.userAlreadySharer, e.path, 'user-sharer-exists', `user ${user} is already subscribed to collaboration (or ordered)`, 'users not yet subscribed');
-      }
-      mine.sharerUsers.add(user);
-      return undefined;
+      return claim(store, mine, 'sharerUsers', user, () => conflict(CODES.userAlreadySharer, e.path, 'user-sharer-exists', `user ${user} is already subscribed to collaboration (or ordered)`, 'users not yet subscribed'));
     }
   }
 }

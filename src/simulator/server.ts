@@ -3,8 +3,8 @@
  * destroyed socket when a fault says so. Keep-alive is on (65 s, longer than common client pools);
  * close() stops listening, ends idle connections and closes the data file.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type ServerResponse } from 'node:http';
+import { closeGracefully, listen, readBody, requestHead, type Listening } from '../http/index.js';
 import { CODES, errorResponse } from './api-error.js';
 import { Simulator } from './simulator.js';
 import type { SimRequest, SimResponse, SimulatorOptions } from './types.js';
@@ -25,14 +25,6 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-function headersOf(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
 function send(res: ServerResponse, response: SimResponse, closing: boolean): void {
   const payload = response.body === undefined ? undefined : Buffer.from(JSON.stringify(response.body), 'utf8');
   const headers: Record<string, string | number> = { ...response.headers };
@@ -51,25 +43,9 @@ export async function startSimulator(options: SimulatorOptions & { host?: string
   let closing = false;
 
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (tooLarge) return send(res, errorResponse(413, CODES.requestTooLarge, 'Request entity too large.'), true);
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      const request: SimRequest = {
-        method: (req.method ?? 'GET').toUpperCase(),
-        path: q < 0 ? url : url.slice(0, q),
-        rawQuery: q < 0 ? '' : url.slice(q + 1),
-        headers: headersOf(req),
-        body: Buffer.concat(chunks),
-      };
+    readBody(req, MAX_BODY_BYTES, (body) => {
+      if (body === undefined) return send(res, errorResponse(413, CODES.requestTooLarge, 'Request entity too large.'), true);
+      const request: SimRequest = { ...requestHead(req), body };
       simulator.handle(request).then(
         (result) => {
           if ('drop' in result) req.socket.destroy();
@@ -82,37 +58,24 @@ export async function startSimulator(options: SimulatorOptions & { host?: string
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.headersTimeout = KEEP_ALIVE_MS + 1_000;
 
+  let listening: Listening;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    listening = await listen(server, port, host);
   } catch (error) {
     simulator.close();
     throw error;
   }
 
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closed: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${address.port}`,
-    port: address.port,
+    ...listening,
     simulator,
     close() {
-      closed ??= new Promise<void>((resolve) => {
+      closed ??= (async () => {
         closing = true;
-        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
-        server.close(() => {
-          clearTimeout(force);
-          simulator.close();
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
+        await closeGracefully(server, CLOSE_GRACE_MS);
+        simulator.close();
+      })();
       return closed;
     },
   };

@@ -8,8 +8,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
 import { loadConfig } from '../../src/config/index.js';
 import { loadDesiredOrThrow } from '../../src/run/plan-run.js';
 import type { DesiredState } from '../../src/desired/index.js';
@@ -19,6 +17,7 @@ import { startSimulator, type FaultConfig, type RunningSimulator, type Simulator
 import { WorkspaceClient } from '../../src/workspace/client.js';
 import { silentLogger, type LogFields, type Logger } from '../../src/log.js';
 import type { OrderBody } from '../../src/workspace/order-schema.js';
+import { runCli, type CaptureOptions, type CliRun } from '../cli/run-cli.js';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/workspace-gitops.js');
 export const PROJECT = '0bec5db98280d2d02fd6c00c2de791ce';
@@ -192,50 +191,9 @@ export function conflictingRequests(sim: RunningSimulator): string[] {
 
 // ------------------------------------------------------------------------------------ CLI in-process
 
-export interface FakeIo extends Io {
-  out: string[];
-  err: string[];
-  readonly stdoutText: string;
-  readonly stderrText: string;
-}
-
-export function fakeIo(options: { cwd?: string; env?: Record<string, string | undefined>; confirm?: (question: string) => Promise<boolean>; signal?: AbortSignal; onStderr?: (text: string) => void } = {}): FakeIo {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    get stdoutText() {
-      return out.join('');
-    },
-    get stderrText() {
-      return err.join('');
-    },
-    stdout: (text) => void out.push(text),
-    stderr: (text) => {
-      err.push(text);
-      options.onStderr?.(text);
-    },
-    isTTY: false,
-    ...(options.confirm ? { confirm: options.confirm } : {}),
-    env: { PATH: process.env['PATH'], ...options.env },
-    cwd: options.cwd ?? process.cwd(),
-    now: () => new Date(),
-    signal: options.signal ?? new AbortController().signal,
-  };
-}
-
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `workspace-gitops -C <repo config> ARGS --endpoint <simulator>` in this process. */
-export async function cli(repo: Repo, sim: RunningSimulator, args: string[], io: Partial<Parameters<typeof fakeIo>[0]> = {}): Promise<CliRun & { io: FakeIo }> {
-  const fake = fakeIo({ cwd: repo.dir, ...io, env: { ...cloudEnv(sim), ...io.env } });
-  const code = await main(['-C', repo.config, ...args, '--endpoint', sim.url], fake);
-  return { code, stdout: fake.stdoutText, stderr: fake.stderrText, io: fake };
+/** `workspace-gitops -C <repo config> ARGS --endpoint <simulator>` in this process, with the credentials and PATH a real run has. */
+export function cli(repo: Repo, sim: RunningSimulator, args: string[], io: CaptureOptions = {}): Promise<CliRun> {
+  return runCli(['-C', repo.config, ...args, '--endpoint', sim.url], repo.dir, { ...io, env: { PATH: process.env['PATH'], ...cloudEnv(sim), ...io.env } });
 }
 
 // -------------------------------------------------------------------------------- CLI child process

@@ -3,8 +3,8 @@
  * against the simulator (AK/SK signed), and as real child processes where a process boundary is the
  * point (two concurrent runs, SIGTERM, the quick start).
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileStateStore, type ResourceRecord } from '../../src/state/index.js';
 import type { Plan } from '../../src/plan/index.js';
@@ -28,8 +28,7 @@ import {
   type Repo,
   type RunningSimulator,
 } from '../apply/support.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
+import { copyExampleRepo } from './example-repo.js';
 
 /** An unpaid order for a desktop named `name`, placed by someone else: it claims the name but shows in no read API. */
 function foreignOrder(name: string): OrderBody {
@@ -309,8 +308,7 @@ describe('signals', () => {
 
 describe('the quick start (npm start)', () => {
   it('reconciles the example repository on the embedded simulator; the second run has nothing to do', { timeout: 60_000 }, async () => {
-    const copy = tempDir('wsgo-quickstart-');
-    for (const entry of ['workspace-gitops.yaml', 'desired-state', 'policies']) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+    const copy = copyExampleRepo(tempDir('wsgo-quickstart-'));
     const start = () => spawnCli(['-C', join(copy, 'workspace-gitops.yaml'), 'reconcile', '--simulate'], {}).done;
 
     const first = await start();

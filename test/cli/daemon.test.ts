@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { CONFIG_YAML, captureIo, desktopYaml, makeRemote, removeTemps, tempDir, waitFor, writeFiles } from '../daemon/support.js';
+import { CONFIG_YAML, desktopYaml, makeRemote, removeTemps, tempDir, waitFor, writeFiles } from '../daemon/support.js';
+import { captureIo } from './run-cli.js';
 
 afterAll(removeTemps);
 
@@ -13,7 +14,7 @@ function localRepo(): string {
 }
 
 async function refused(argv: string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
-  const io = captureIo(cwd, env);
+  const io = captureIo(cwd, { env });
   expect(await main(['daemon', ...argv], io)).toBe(1);
   expect(io.out()).toBe('');
   return io.err();
@@ -61,7 +62,7 @@ describe('workspace-gitops daemon on a local folder', () => {
   it('serves /healthz and /metrics, logs JSON by default, and returns 0 when signalled', async () => {
     const dir = localRepo();
     const controller = new AbortController();
-    const io = captureIo(dir, {}, controller.signal);
+    const io = captureIo(dir, { signal: controller.signal });
     const exit = main(['daemon', '--plan-only', '--schedule', '0 0 1 1 *', '--listen', '127.0.0.1:0'], io);
     const lines = () => io.err().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
     const url = await waitFor('the daemon to listen', () => lines().find((l) => l['msg'] === 'daemon listening')?.['url'] as string | undefined);
@@ -79,7 +80,7 @@ describe('workspace-gitops daemon on a local folder', () => {
   it('logs text with --log-format text', async () => {
     const dir = localRepo();
     const controller = new AbortController();
-    const io = captureIo(dir, {}, controller.signal);
+    const io = captureIo(dir, { signal: controller.signal });
     const exit = main(['--log-format', 'text', 'daemon', '--plan-only', '--schedule', '0 0 1 1 *', '--listen', '127.0.0.1:0'], io);
     await waitFor('the startup run', () => (io.err().includes('run finished') ? true : undefined));
     controller.abort();

@@ -3,33 +3,30 @@
  * (the PR's HEAD) against the desired state committed at REF, with the example policies, reading no
  * state and no credentials.
  */
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { PlanSchema, type Plan } from '../../src/plan/index.js';
 import { compile } from '../../src/validation/ajv.js';
-import { captureIo, git, removeTemps, tempDir } from '../daemon/support.js';
+import { git, removeTemps, tempDir } from '../daemon/support.js';
+import { copyExampleRepo } from './example-repo.js';
+import { runCli, type CliRun } from './run-cli.js';
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const validate = compile<Plan>(PlanSchema);
 afterAll(removeTemps);
 
 /** The example repository committed on main in a fresh clone-like work tree; returns the folder and the commit. */
 function exampleRepo(): { dir: string; base: string } {
-  const dir = tempDir('plan-base');
-  for (const entry of ['workspace-gitops.yaml', 'desired-state', 'policies']) cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
+  const dir = copyExampleRepo(tempDir('plan-base'));
   git(dir, 'init', '--quiet');
   git(dir, 'add', '--all');
   git(dir, 'commit', '--quiet', '-m', 'base');
   return { dir, base: git(dir, 'rev-parse', 'HEAD').trim() };
 }
 
-async function plan(dir: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  // No credentials in the environment: a --base plan must not need them.
-  const io = captureIo(dir, {});
-  const code = await main(['plan', ...argv], io);
-  return { code, out: io.out(), err: io.err() };
+/** `plan ARGV` in `dir` with no credentials in the environment: a --base plan must not need them. */
+function plan(dir: string, ...argv: string[]): Promise<CliRun> {
+  return runCli(['plan', ...argv], dir);
 }
 
 function planJson(out: string): Plan {
@@ -62,7 +59,7 @@ describe('plan --base', () => {
     const { dir, base } = exampleRepo();
     edit(path.join(dir, 'desired-state/shared/pools.yaml'), (t) => t.replace(/^ {2}size: 20$/m, '  size: 25'));
     writeFileSync(path.join(dir, 'desired-state/teams/new.yaml'), exampleDesktop('dave-dev', 'dave'));
-    const { code, out } = await plan(dir, '--base', 'main', '--format', 'json', '--detailed-exitcode');
+    const { code, stdout: out } = await plan(dir, '--base', 'main', '--format', 'json', '--detailed-exitcode');
     expect(code).toBe(2);
     const p = planJson(out);
     const acted = p.changes.filter((c) => c.action !== 'no-op').map((c) => [c.address, c.action, c.operation]);
@@ -81,7 +78,7 @@ describe('plan --base', () => {
   it('exits 0 with --detailed-exitcode when the change orders nothing', async () => {
     const { dir } = exampleRepo();
     edit(path.join(dir, 'desired-state/teams/platform.yaml'), (t) => `# a comment only\n${t}`);
-    const { code, out } = await plan(dir, '--base', 'HEAD', '--detailed-exitcode');
+    const { code, stdout: out } = await plan(dir, '--base', 'HEAD', '--detailed-exitcode');
     expect(code).toBe(0);
     expect(out).toContain('Compared with the desired state at HEAD');
   });
@@ -89,7 +86,7 @@ describe('plan --base', () => {
   it('blocks a resource the change deletes instead of ignoring it', async () => {
     const { dir } = exampleRepo();
     edit(path.join(dir, 'desired-state/teams/platform.yaml'), (t) => t.split('\n---\n').slice(0, -1).join('\n---\n'));
-    const p = planJson((await plan(dir, '--base', 'main', '--format', 'json')).out);
+    const p = planJson((await plan(dir, '--base', 'main', '--format', 'json')).stdout);
     const blocked = p.changes.filter((c) => c.action === 'blocked');
     expect(blocked).toHaveLength(1);
     expect(blocked[0]!.reason).toContain('no longer in the desired state');
@@ -98,7 +95,7 @@ describe('plan --base', () => {
   it('exits 3 when the change breaks a deny policy, with the violation in the PR comment', async () => {
     const { dir } = exampleRepo();
     writeFileSync(path.join(dir, 'desired-state/teams/new.yaml'), exampleDesktop('erin-dev', 'erin', 4));
-    const { code, out } = await plan(dir, '--base', 'main', '--format', 'markdown');
+    const { code, stdout: out } = await plan(dir, '--base', 'main', '--format', 'markdown');
     expect(code).toBe(3);
     expect(out).toContain('max-data-disks');
     expect(out).toContain('4 data disks; at most 3');
@@ -111,7 +108,7 @@ describe('plan --base', () => {
     writeFileSync(path.join(dir, 'desired-state/teams/new.yaml'), exampleDesktop('dave-dev', 'dave'));
     git(dir, 'add', '--all');
     git(dir, 'commit', '--quiet', '-m', 'add dave');
-    const against = async (ref: string) => planJson((await plan(dir, '--base', ref, '--format', 'json')).out).summary.create;
+    const against = async (ref: string) => planJson((await plan(dir, '--base', ref, '--format', 'json')).stdout).summary.create;
     expect(await against('main')).toBe(1);
     expect(await against('feature')).toBe(0);
     expect(await against('HEAD~1')).toBe(1);
@@ -123,15 +120,14 @@ describe('plan --base', () => {
     [['--base', 'main', '--refresh'], '--base cannot be combined with --refresh'],
   ])('refuses %j', async (argv, message) => {
     const { dir } = exampleRepo();
-    const { code, err } = await plan(dir, ...argv);
+    const { code, stderr: err } = await plan(dir, ...argv);
     expect(code).toBe(1);
     expect(err).toContain(message);
   });
 
   it('refuses outside a git repository', async () => {
-    const dir = tempDir('plan-base-nogit');
-    for (const entry of ['workspace-gitops.yaml', 'desired-state', 'policies']) cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
-    const { code, err } = await plan(dir, '--base', 'main');
+    const dir = copyExampleRepo(tempDir('plan-base-nogit'));
+    const { code, stderr: err } = await plan(dir, '--base', 'main');
     expect(code).toBe(1);
     expect(err).toContain('--base needs a git repository');
   });
@@ -142,7 +138,7 @@ describe('plan --base', () => {
     git(dir, 'add', '--all');
     git(dir, 'commit', '--quiet', '-m', 'broken');
     git(dir, 'rm', '--quiet', 'desired-state/teams/broken.yaml');
-    const { code, err } = await plan(dir, '--base', 'HEAD');
+    const { code, stderr: err } = await plan(dir, '--base', 'HEAD');
     expect(code).toBe(1);
     expect(err).toMatch(/the desired state at HEAD \([0-9a-f]{12}\) has \d+ errors?/);
     expect(err).toContain('desired-state/teams/broken.yaml');

@@ -1,53 +1,18 @@
 /** `plan` run in-process through main() on a copy of the example repository, as a user or a CI job sees it. */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { PlanSchema, type Plan } from '../../src/plan/index.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import { FileStateStore } from '../../src/state/index.js';
 import { compile } from '../../src/validation/ajv.js';
 import { createWorkspaceClient } from '../../src/workspace/index.js';
-import { REPO_ROOT } from '../plan/helpers.js';
+import { REPO_ROOT, exampleCopy } from './example-repo.js';
+import { cliAt } from './run-cli.js';
 
 const NOW = new Date('2026-03-01T08:00:00.000Z');
 const validate = compile<Plan>(PlanSchema);
-const temps: string[] = [];
-afterAll(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh copy of the example repository (config, desired state, policies) outside any git work tree. */
-function exampleCopy(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'wsgo-plan-cli-'));
-  temps.push(dir);
-  for (const entry of ['workspace-gitops.yaml', 'desired-state', 'policies']) cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
-  return dir;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: string[], cwd: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    isTTY: false,
-    env: {},
-    cwd,
-    now: () => NOW,
-    signal: new AbortController().signal,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const run = cliAt(NOW);
 
 function planFrom(stdout: string): Plan {
   const parsed: unknown = JSON.parse(stdout);
@@ -58,7 +23,7 @@ function planFrom(stdout: string): Plan {
 let repo: string;
 let config: string;
 beforeEach(() => {
-  repo = exampleCopy();
+  repo = exampleCopy('wsgo-plan-cli-');
   config = path.join(repo, 'workspace-gitops.yaml');
 });
 

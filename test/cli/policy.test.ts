@@ -2,42 +2,16 @@
  * `policy check`, `policy test` and the policy gate of plan/apply/reconcile, through the real CLI
  * (main() in-process) on a copy of the example repository, as a CI job would run them.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/index.js';
 import { cli, desktop, makeRepo, simulator } from '../apply/support.js';
+import { exampleCopy } from './example-repo.js';
+import { cliAt } from './run-cli.js';
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const NOW = new Date('2026-11-28T08:00:00.000Z');
-const temps: string[] = [];
-afterAll(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
-
-function exampleCopy(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'wsgo-policy-cli-'));
-  temps.push(dir);
-  for (const entry of ['workspace-gitops.yaml', 'desired-state', 'policies']) cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
-  return dir;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, env, cwd, now: () => NOW, signal: new AbortController().signal };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const run = cliAt(NOW);
 
 /** The change docs/policies.md walks through: the training pool grows past the pool-size cap. */
 function growTrainingPool(repo: string): void {
@@ -47,7 +21,7 @@ function growTrainingPool(repo: string): void {
 
 let repo: string;
 beforeEach(() => {
-  repo = exampleCopy();
+  repo = exampleCopy('wsgo-policy-cli-');
 });
 
 describe('the example repository', () => {

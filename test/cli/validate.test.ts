@@ -3,37 +3,16 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
 import type { Diagnostic } from '../../src/diagnostics.js';
 import { cleanTempDirsAfterAll, desktop, profile, tempRepo } from '../desired/helpers.js';
+import { cliAt } from './run-cli.js';
 
 cleanTempDirsAfterAll();
 
 const EXAMPLE_REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const STACK_LINE = /^\s+at .+/m;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    isTTY: false,
-    env,
-    cwd,
-    now: () => new Date('2026-01-01T00:00:00Z'),
-    signal: new AbortController().signal,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const run = cliAt(new Date('2026-01-01T00:00:00Z'));
 
 interface JsonReport {
   valid: boolean;

@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Io } from '../../src/cli/io.js';
 import type { Timers } from '../../src/daemon/index.js';
 
 export const PROJECT = '0bec5db98280d2d02fd6c00c2de791ce';
@@ -114,27 +113,6 @@ export function metric(text: string, name: string, labels: Record<string, string
     if (wanted.every(([k, v]) => found[k] === v)) return Number(m[3]);
   }
   return undefined;
-}
-
-export interface CapturedIo extends Io {
-  out: () => string;
-  err: () => string;
-}
-
-export function captureIo(cwd: string, env: Record<string, string | undefined> = {}, signal: AbortSignal = new AbortController().signal): CapturedIo {
-  let stdout = '';
-  let stderr = '';
-  return {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    isTTY: false,
-    env,
-    cwd,
-    now: () => new Date(),
-    signal,
-    out: () => stdout,
-    err: () => stderr,
-  };
 }
 
 /** Timers on a fake clock: nothing fires until the test advances it. */

@@ -2,7 +2,7 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator, SimulatorOptions } from '../../src/simulator/index.js';
-import { FakeClock, ORDER_PATH, PROJECT, call, desktopsBody, get, pay, patched, postOrder, start } from './support.js';
+import { FakeClock, ORDER_PATH, PROJECT, call, desktopsBody, get, patched, pay, postOrder, start, unpaid } from './support.js';
 
 const D = `/v2/${PROJECT}/desktops/detail`;
 let sim: RunningSimulator;
@@ -95,9 +95,9 @@ describe('one-shot faults', () => {
     await boot({ faults: { next: [{ on: 'order', fault: 'error' }, { on: 'read', fault: 'error', status: 502 }, { on: 'any', fault: 'throttle' }] } });
     expect((await get(sim, D)).status).toBe(502); // the first read fault; the order fault waits
     expect((await postOrder(sim, desktopsBody())).status).toBe(500);
-    const placed = await postOrder(sim, patched(desktopsBody(), { 'extend_param.is_auto_pay': 'false' }));
+    const placed = await postOrder(sim, unpaid(desktopsBody()));
     expect(placed.status).toBe(429); // 'any' matches the order POST
-    const ok = await postOrder(sim, patched(desktopsBody(), { 'extend_param.is_auto_pay': 'false' }));
+    const ok = await postOrder(sim, unpaid(desktopsBody()));
     expect((await pay(sim, ok.body.order_id as string)).status).toBe(204);
   });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DataFileError, Simulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { FakeClock, ORDER_PATH, addVolumesBody, desktopsBody, pay, patched, postOrder, start, unassignedDesktopsBody } from './support.js';
+import { FakeClock, ORDER_PATH, addVolumesBody, desktopsBody, pay, postOrder, start, unassignedDesktopsBody, unpaid } from './support.js';
 
 let dir: string;
 let file: string;
@@ -38,9 +38,9 @@ const snapshot = (sim: RunningSimulator) => ({ orders: sim.simulator.orders(), d
 describe('replay', () => {
   it('restarts with the same orders, statuses and desktops', async () => {
     let sim = await open();
-    const manual = await postOrder(sim, patched(desktopsBody([{ user_name: 'a', computer_name: 'manual' }]), { 'extend_param.is_auto_pay': 'false' }));
+    const manual = await postOrder(sim, unpaid(desktopsBody([{ user_name: 'a', computer_name: 'manual' }])));
     await postOrder(sim, desktopsBody());
-    const pending = await postOrder(sim, patched(desktopsBody([{ user_name: 'c', computer_name: 'still-pending' }]), { 'extend_param.is_auto_pay': 'false' }));
+    const pending = await postOrder(sim, unpaid(desktopsBody([{ user_name: 'c', computer_name: 'still-pending' }])));
     clock.advance(500);
     await pay(sim, manual.body.order_id as string);
     clock.advance(1000);
@@ -114,7 +114,7 @@ describe('replay', () => {
 
   it('writes one line per accepted order and payment, nothing for rejected ones', async () => {
     const sim = await open();
-    const placed = await postOrder(sim, patched(desktopsBody(), { 'extend_param.is_auto_pay': 'false' }));
+    const placed = await postOrder(sim, unpaid(desktopsBody()));
     await postOrder(sim, { type: 'nope' });
     await pay(sim, placed.body.order_id as string);
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { event: string });

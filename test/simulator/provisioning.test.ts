@@ -15,20 +15,20 @@ import {
   internetBody,
   patched,
   pay,
+  place,
   pluck,
   poolBody,
-  postOrder,
   rebuildBody,
   resizeBody,
   sharerBody,
   start,
   unassignedDesktopsBody,
+  unpaid,
   type Json,
 } from './support.js';
 
 const DELAY = 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const manual = (body: Json): Json => patched(body, { 'extend_param.is_auto_pay': 'false' });
 
 let clock: FakeClock;
 let sim: RunningSimulator;
@@ -38,15 +38,9 @@ beforeEach(async () => {
 });
 afterEach(() => sim.close());
 
-async function place(body: Json): Promise<{ order_id: string; job_id: string }> {
-  const reply = await postOrder(sim, body);
-  expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-  return reply.body as { order_id: string; job_id: string };
-}
-
 /** Places with auto-pay and lets the provisioning delay pass. */
 async function provisioned(body: Json): Promise<string> {
-  const { order_id } = await place(body);
+  const { order_id } = await place(sim, body);
   clock.advance(DELAY);
   return order_id;
 }
@@ -57,8 +51,8 @@ const job = async (jobId: string): Promise<Json> => (await get(sim, `/v2/${PROJE
 
 describe('billing and provisioning', () => {
   it('answers an order id like the real ones and a job id', async () => {
-    const a = await place(desktopsBody());
-    const b = await place(desktopsBody([{ user_name: 'bob', computer_name: 'bob-dev' }]));
+    const a = await place(sim, desktopsBody());
+    const b = await place(sim, desktopsBody([{ user_name: 'bob', computer_name: 'bob-dev' }]));
     expect(a.order_id).toMatch(/^CS\d{10}[0-9A-Z]{5}$/);
     expect(a.order_id.slice(2, 12)).toBe('2603010800');
     expect(a.order_id).not.toBe(b.order_id);
@@ -66,7 +60,7 @@ describe('billing and provisioning', () => {
   });
 
   it('shows nothing while payment is pending, then provisions provisionDelayMs after payment', async () => {
-    const { order_id, job_id } = await place(manual(desktopsBody()));
+    const { order_id, job_id } = await place(sim, unpaid(desktopsBody()));
     clock.advance(10 * DELAY);
     expect(await desktops()).toEqual([]);
     expect(await bssStatus(order_id)).toBe(6);
@@ -93,14 +87,14 @@ describe('billing and provisioning', () => {
   });
 
   it('pays at once with extend_param.is_auto_pay "true"', async () => {
-    const { order_id } = await place(desktopsBody());
+    const { order_id } = await place(sim, desktopsBody());
     expect(await bssStatus(order_id)).toBe(3);
     clock.advance(DELAY);
     expect(await bssStatus(order_id)).toBe(5);
   });
 
   it('refuses to pay twice, an unknown order, and a malformed payment', async () => {
-    const { order_id } = await place(desktopsBody());
+    const { order_id } = await place(sim, desktopsBody());
     const again = await pay(sim, order_id);
     expect(again.status).toBe(400);
     expect(again.body.error_code).toBe('CBC.SIM.2001');
@@ -117,8 +111,8 @@ describe('billing and provisioning', () => {
   });
 
   it('provisions in payment order', async () => {
-    const first = await place(manual(desktopsBody([{ user_name: 'a', computer_name: 'first' }])));
-    const second = await place(manual(desktopsBody([{ user_name: 'b', computer_name: 'second' }])));
+    const first = await place(sim, unpaid(desktopsBody([{ user_name: 'a', computer_name: 'first' }])));
+    const second = await place(sim, unpaid(desktopsBody([{ user_name: 'b', computer_name: 'second' }])));
     await pay(sim, second.order_id);
     clock.advance(1000);
     await pay(sim, first.order_id);
@@ -182,7 +176,7 @@ describe('what each order type makes', () => {
   it('rebuildDesktops sets the image', async () => {
     await provisioned(desktopsBody());
     const id = (await desktops())[0].desktop_id as string;
-    const { order_id } = await place(rebuildBody([id], 'new-image'));
+    const { order_id } = await place(sim, rebuildBody([id], 'new-image'));
     expect((await desktops())[0].metadata['metering.image_id']).toBe('e1d65e11-861c-459d-a3a8-ab150d79befc');
     clock.advance(DELAY);
     expect((await desktops())[0].metadata['metering.image_id']).toBe('new-image');
@@ -245,7 +239,7 @@ describe('what each order type makes', () => {
     expect(total).toBe(3);
     expect(dedicated_hosts[0]).toMatchObject({ name: 'edge-1', product_id: 'workspace.host.x1', order_id: orderId, state: 'available', availability_zone: 'cn-north-4a', desktop_quantity: 10 });
     expect(dedicated_hosts[0].dedicated_host_id).toMatch(UUID);
-    const { order_id } = await place(resizeBody('workspace.host.x1', 40));
+    const { order_id } = await place(sim, resizeBody('workspace.host.x1', 40));
     clock.advance(DELAY);
     const after = (await get(sim, `/v2/${PROJECT}/hosts`)).body.dedicated_hosts as Json[];
     expect(pluck(after, 'desktop_quantity')).toEqual([40, 40, 10]);
@@ -270,7 +264,7 @@ describe('BSS customer orders', () => {
   it('lists orders with filters, newest first, ten to a page unless asked', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
-      ids.push((await place(manual(desktopsBody([{ user_name: `u${i}`, computer_name: `pc-${i}` }])))).order_id);
+      ids.push((await place(sim, unpaid(desktopsBody([{ user_name: `u${i}`, computer_name: `pc-${i}` }])))).order_id);
       clock.advance(1000);
     }
     await pay(sim, ids[0]!);
@@ -302,7 +296,7 @@ describe('BSS customer orders', () => {
   });
 
   it('shows an order with its line items; an unknown one is 404', async () => {
-    const { order_id } = await place(desktopsBody());
+    const { order_id } = await place(sim, desktopsBody());
     const detail = (await get(sim, `/v2/orders/customer-orders/details/${order_id}`)).body;
     expect(detail.order_info).toMatchObject({ order_id, status: 3, order_type: 1 });
     expect(detail.total_count).toBe(1);
@@ -315,9 +309,9 @@ describe('BSS customer orders', () => {
   it('marks change orders with order_type 3', async () => {
     await provisioned(desktopsBody());
     const id = (await desktops())[0].desktop_id as string;
-    await place(addVolumesBody(id));
+    await place(sim, addVolumesBody(id));
     await provisioned(poolBody());
-    await place(expandBody(sim.simulator.pools()[0]!.id));
+    await place(sim, expandBody(sim.simulator.pools()[0]!.id));
     const types = pluck((await get(sim, '/v2/orders/customer-orders')).body.order_infos, 'order_type');
     expect(types).toEqual([3, 1, 3, 1]);
   });

@@ -1,4 +1,5 @@
 /** Shared helpers for the simulator tests: a fake clock, valid order bodies of every type, and HTTP calls. */
+import { expect } from 'vitest';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
 export const PROJECT = '0bec5db98280d2d02fd6c00c2de791ce';
@@ -46,6 +47,13 @@ export const postOrder = (sim: RunningSimulator, body: unknown): Promise<Reply> 
 export const get = (sim: RunningSimulator, path: string): Promise<Reply> => call(sim.url, 'GET', path);
 export const pay = (sim: RunningSimulator, orderId: string): Promise<Reply> =>
   call(sim.url, 'POST', '/v3/orders/customer-orders/pay', { order_id: orderId, use_coupon: 'NO', use_discount: 'NO' });
+
+/** Posts an order the simulator must accept; the ids it answers with. */
+export async function place(sim: RunningSimulator, body: unknown): Promise<{ order_id: string; job_id: string }> {
+  const reply = await postOrder(sim, body);
+  expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+  return reply.body as { order_id: string; job_id: string };
+}
 
 const billing = { period_type: 2, period_num: 1, is_auto_renew: 1 };
 const autoPay = { is_auto_pay: 'true' };
@@ -182,6 +190,9 @@ export const sharerBody = (users: Json[] = [{ user_id: 'u-1', user_name: 'alice'
   resources: [{ ...billing, subscribe_user_sharer: { user_sharer_sku: 'workspace.usersharer.sku', users } }],
   extend_param: autoPay,
 });
+
+/** The order with auto-pay off: it waits for payment instead of being paid at once. */
+export const unpaid = (body: Json): Json => patched(body, { 'extend_param.is_auto_pay': 'false' });
 
 /** Sets (or, with `undefined`, deletes) the value at a dotted path such as `resources.0.create_desktops.size`. */
 export function patched(body: Json, changes: Record<string, unknown>): Json {
