@@ -2,8 +2,9 @@
  * Settling in-doubt orders with evidence, never by hope (design §4):
  *  - placed: the resources the intent ordered now exist in the live read APIs (the order id they carry,
  *    or the one unaccounted BSS order, is adopted);
- *  - not placed: the customer's BSS order list since the intent's time holds no Workspace order that the
- *    journal and the recorded state cannot account for;
+ *  - not placed: the customer's BSS order list since the intent's time holds no order that the journal
+ *    and the recorded state cannot account for (of any service type: what a Workspace order is billed
+ *    as is not confirmed, and an order whose time cannot be read counts too);
  *  - otherwise it stays in doubt until its resources appear or an operator runs `state resolve`.
  */
 import type { Logger } from '../log.js';
@@ -11,10 +12,12 @@ import type { OrderIntent, OrderResolution, StateSnapshot } from '../state/types
 import type { LiveState } from '../plan/types.js';
 import type { CustomerOrder, WorkspaceApi } from '../workspace/types.js';
 
-/** BSS service type codes of Workspace orders; other services' orders in the account are not ours to account for. UNCONFIRMED for the real API. */
-export const WORKSPACE_SERVICE_TYPES = ['hws.service.type.workspace', 'hws.service.type.vdi'];
-/** Orders created this long before an intent still count: clocks of this machine and BSS may differ. */
-export const CLOCK_SKEW_MS = 10 * 60 * 1000;
+/**
+ * Orders created this long before an intent still count: clocks of this machine and BSS may differ.
+ * The API gateway accepts signed requests up to 15 minutes off its clock (APIGW.0303), so a skew that
+ * large goes unnoticed; twice that leaves a margin (token auth is not checked at all).
+ */
+export const CLOCK_SKEW_MS = 30 * 60 * 1000;
 
 interface LiveEvidence {
   exists: boolean;
@@ -100,16 +103,32 @@ function accountedOrderIds(snapshot: StateSnapshot, resolvedOrOutcomeIds: Iterab
   return ids;
 }
 
-function isWorkspaceOrder(o: CustomerOrder): boolean {
-  return o.service_type_code === undefined || WORKSPACE_SERVICE_TYPES.includes(o.service_type_code);
+/**
+ * Whether an order from the list may belong to an intent made at `intentMs`. The server already filtered
+ * on create_time_begin; a time this side cannot read is no reason to ignore an order, so it counts.
+ */
+function mayBelongTo(o: CustomerOrder, intentMs: number): boolean {
+  const created = Date.parse(o.create_time);
+  return Number.isNaN(created) || created >= intentMs - CLOCK_SKEW_MS;
 }
 
 function bssTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * How long after an intent's last journal entry an empty order list may be read as "not placed". A POST
+ * that timed out, or a process that died mid-request, may leave an order the service is still creating;
+ * until it shows in the billing system, its absence proves nothing.
+ */
+export const DEFAULT_SETTLE_MS = 15 * 60 * 1000;
+
 export interface EvidenceInput {
   intents: readonly OrderIntent[];
+  /** Time (ms) of each intent's latest journal entry (its intent or an `unknown` outcome); defaults to the intent's time. */
+  lastEntryAt?: ReadonlyMap<string, number>;
+  /** Wait this long after that entry before concluding "not placed" (default DEFAULT_SETTLE_MS). */
+  settleMs?: number;
   snapshot: StateSnapshot;
   /** Order ids already in journal outcomes and resolutions. */
   journalOrderIds: readonly string[];
@@ -125,18 +144,26 @@ export async function resolveWithEvidence(input: EvidenceInput): Promise<OrderRe
   const accounted = accountedOrderIds(input.snapshot, input.journalOrderIds);
   const earliest = Math.min(...input.intents.map((i) => Date.parse(i.at)));
   const since = new Date(earliest - CLOCK_SKEW_MS);
-  const orders = (await input.api.listCustomerOrders({ create_time_begin: bssTime(since) })).filter(isWorkspaceOrder);
+  // Every order in the window, whatever its service type: an addVolumes or EIP order may well be billed
+  // as another service than Workspace, and filtering on an unconfirmed code would let it go unseen.
+  const orders = await input.api.listCustomerOrders({ create_time_begin: bssTime(since) });
   const at = input.now.toISOString();
   const out: OrderResolution[] = [];
-  const unaccountedSince = (intent: OrderIntent) => orders.filter((o) => !accounted.has(o.order_id) && Date.parse(o.create_time) >= Date.parse(intent.at) - CLOCK_SKEW_MS);
+  const unaccountedSince = (intent: OrderIntent) => orders.filter((o) => !accounted.has(o.order_id) && mayBelongTo(o, Date.parse(intent.at)));
   const seen = new Map(input.intents.map((intent) => [intent.id, liveEvidence(intent, input.live)]));
+  // The one unaccounted order is adopted by guess only when no other in-doubt intent could own it:
+  // "the resources exist" can be true without this intent's order (autoscaling, a console change), and
+  // a wrong guess would account for another intent's order and settle that one "not placed".
+  const withoutOwnOrderId = input.intents.filter((i) => seen.get(i.id)!.orderId === undefined).length;
+  // Orders the live resources name are theirs, whichever intent is judged first.
+  for (const evidence of seen.values()) if (evidence.exists && evidence.orderId !== undefined) accounted.add(evidence.orderId);
   // Placed ones first: the orders they adopt are then accounted for when the others are judged, so a
   // run that died with one order sent and one not settles both at once, whatever their journal order.
   for (const intent of input.intents) {
     const evidence = seen.get(intent.id)!;
     if (!evidence.exists) continue;
     const unaccounted = unaccountedSince(intent);
-    const orderId = evidence.orderId ?? (unaccounted.length === 1 ? unaccounted[0]!.order_id : undefined);
+    const orderId = evidence.orderId ?? (unaccounted.length === 1 && withoutOwnOrderId === 1 ? unaccounted[0]!.order_id : undefined);
     out.push({ kind: 'resolution', intent_id: intent.id, placed: true, ...(orderId ? { order_id: orderId } : {}), by: 'evidence', evidence: `the cloud shows the ordered resources (${evidence.what})${orderId ? `; adopted order ${orderId}` : ''}`, at });
     if (orderId) accounted.add(orderId);
   }
@@ -145,6 +172,12 @@ export async function resolveWithEvidence(input: EvidenceInput): Promise<OrderRe
     if (evidence.exists) continue;
     const intentSince = Date.parse(intent.at) - CLOCK_SKEW_MS;
     const unaccounted = unaccountedSince(intent);
+    const quietFor = input.now.getTime() - (input.lastEntryAt?.get(intent.id) ?? Date.parse(intent.at));
+    const settleMs = input.settleMs ?? DEFAULT_SETTLE_MS;
+    if (unaccounted.length === 0 && quietFor < settleMs) {
+      input.logger.warn('order intent stays in doubt until the billing system has had time to show it', { intent: intent.id, addresses: intent.addresses, wait_ms: settleMs - quietFor });
+      continue;
+    }
     if (unaccounted.length === 0) {
       out.push({ kind: 'resolution', intent_id: intent.id, placed: false, by: 'evidence', evidence: `no Workspace order in the billing system since ${bssTime(new Date(intentSince))} that the journal cannot account for, and the resources do not exist (${evidence.what})`, at });
       continue;

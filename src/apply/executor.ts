@@ -6,10 +6,12 @@
 import type { Logger } from '../log.js';
 import type { PlannedOrder } from '../plan/types.js';
 import type { ApiErrorRecord, Journal, LockHandle } from '../state/types.js';
-import { ApiError, OutcomeUnknownError, isThrottle } from '../workspace/errors.js';
+import { ApiError, NetworkError, OutcomeUnknownError, isThrottle } from '../workspace/errors.js';
+import type { OrderResponse } from '../workspace/order-schema.js';
 import type { WorkspaceApi } from '../workspace/types.js';
 import { WsgoError } from '../errors.js';
 import { failpoint } from '../failpoints.js';
+import { redactSecrets } from '../redact.js';
 
 export type OrderResultStatus = 'placed' | 'failed' | 'in-doubt' | 'not-started';
 
@@ -40,7 +42,21 @@ export interface ExecuteOptions {
 function errorRecord(error: unknown): ApiErrorRecord {
   if (error instanceof ApiError) return { status: error.status, code: error.errorCode, message: error.errorMsg };
   if (error instanceof WsgoError) return { code: error.code, message: error.message };
-  return { code: 'ERROR', message: error instanceof Error ? error.message : String(error) };
+  // Not from the client (whose errors are redacted when built): this message goes to the journal and the logs.
+  return { code: 'ERROR', message: redactSecrets(error instanceof Error ? error.message : String(error)) };
+}
+
+/**
+ * Whether a failed POST certainly placed nothing: an HTTP error answer (the client already turns every
+ * answer that is not a definite refusal into OutcomeUnknownError), a network failure before the request
+ * was written, or a stop before it was sent. Anything else (an unexpected error) leaves the order in
+ * doubt: treating it as refused could order the same resources twice.
+ */
+function definitelyNotPlaced(error: unknown): boolean {
+  if (error instanceof OutcomeUnknownError) return false;
+  if (error instanceof ApiError) return true;
+  if (error instanceof NetworkError) return !error.sent;
+  return error instanceof WsgoError && error.code === 'ABORTED';
 }
 
 /** Additive increase, multiplicative decrease: halve on throttling, creep back after successes. */
@@ -79,17 +95,14 @@ export async function executeOrders(orders: readonly PlannedOrder[], options: Ex
     const log = options.logger.child({ order: order.id, type: order.type });
     await options.journal.recordIntent({ kind: 'intent', id: order.id, type: order.type, addresses: order.addresses, body: order.body, targets: order.targets, at: options.now().toISOString() }, options.lock);
     for (let attempt = 1; ; attempt++) {
+      let response: OrderResponse;
       try {
         failpoint('before-post');
-        const response = await options.api.placeOrder(order.body);
-        failpoint('after-post');
-        await options.journal.recordOutcome({ kind: 'outcome', intent_id: order.id, result: 'placed', order_id: response.order_id, ...(response.job_id ? { job_id: response.job_id } : {}), at: options.now().toISOString() }, options.lock);
-        failpoint('after-outcome');
-        concurrency.succeeded();
-        log.info('order placed', { order_id: response.order_id, addresses: order.addresses.length });
-        return finish({ order, status: 'placed', orderId: response.order_id });
+        response = await options.api.placeOrder(order.body);
       } catch (error) {
-        if (error instanceof OutcomeUnknownError) {
+        // Only the POST's own failure is judged here. A journal write that fails below propagates as
+        // fatal: it must never be mistaken for a refused order and journaled as "failed".
+        if (!definitelyNotPlaced(error)) {
           const record = errorRecord(error);
           await options.journal.recordOutcome({ kind: 'outcome', intent_id: order.id, result: 'unknown', error: record, at: options.now().toISOString() }, options.lock);
           log.warn('order outcome unknown; it stays in doubt', { error: record.message });
@@ -101,7 +114,8 @@ export async function executeOrders(orders: readonly PlannedOrder[], options: Ex
           const delay = Math.min(60_000, 2_000 * 2 ** (attempt - 1));
           log.warn('order throttled; retrying', { attempt, delay_ms: delay, parallelism: concurrency.limit });
           await options.sleep(delay);
-          continue;
+          // A stop signal during the wait: no new POST (the last one was refused, so nothing is in doubt).
+          if (!options.signal.aborted) continue;
         }
         // A 4xx (or a failure before anything was sent): the order was not placed.
         const record = errorRecord(error);
@@ -109,6 +123,12 @@ export async function executeOrders(orders: readonly PlannedOrder[], options: Ex
         log.warn('order failed', { code: record.code, error: record.message });
         return finish({ order, status: 'failed', error: record });
       }
+      failpoint('after-post');
+      await options.journal.recordOutcome({ kind: 'outcome', intent_id: order.id, result: 'placed', order_id: response.order_id, ...(response.job_id ? { job_id: response.job_id } : {}), at: options.now().toISOString() }, options.lock);
+      failpoint('after-outcome');
+      concurrency.succeeded();
+      log.info('order placed', { order_id: response.order_id, addresses: order.addresses.length });
+      return finish({ order, status: 'placed', orderId: response.order_id });
     }
   };
 

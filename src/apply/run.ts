@@ -43,6 +43,8 @@ export interface RunContext {
   /** Each round's plan, before anything is ordered (to show it). */
   onPlan?: (plan: Plan, round: number) => void;
   onResult?: (result: OrderResult) => void;
+  /** How long after an in-doubt order's last entry an empty billing order list may prove it was not placed (default 15 min). */
+  evidenceSettleMs?: number;
   /** Wait for placed orders' resources to become active after each round (--wait). */
   wait?: WaitOptions;
 }
@@ -70,15 +72,28 @@ function orderIdsIn(entries: Awaited<ReturnType<Ledger['entries']>>): string[] {
   return ids;
 }
 
+/** The time of each intent's latest entry: its intent, or an outcome (e.g. `unknown`) recorded later. */
+function lastEntryTimes(entries: Awaited<ReturnType<Ledger['entries']>>): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const e of entries) {
+    const id = e.kind === 'intent' ? e.id : e.intent_id;
+    times.set(id, Math.max(times.get(id) ?? 0, Date.parse(e.at)));
+  }
+  return times;
+}
+
 /** Settle the journal, read the cloud, and settle in-doubt orders with evidence. */
 async function prepare(ledger: Ledger, ctx: RunContext): Promise<{ live: LiveState; resolutions: OrderResolution[] }> {
   await ledger.checkpoint();
   const live = await readLive(ctx.api, ledger.current.resources, ctx.now());
   const intents = await ledger.inDoubt();
+  const entries = await ledger.entries();
   const resolutions = await resolveWithEvidence({
     intents,
     snapshot: ledger.current,
-    journalOrderIds: orderIdsIn(await ledger.entries()),
+    journalOrderIds: orderIdsIn(entries),
+    lastEntryAt: lastEntryTimes(entries),
+    ...(ctx.evidenceSettleMs === undefined ? {} : { settleMs: ctx.evidenceSettleMs }),
     live,
     api: ctx.api,
     now: ctx.now(),

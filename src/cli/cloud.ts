@@ -8,6 +8,7 @@ import type { Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { startSimulator } from '../simulator/index.js';
+import { DEFAULT_SETTLE_MS } from '../apply/evidence.js';
 import { createWorkspaceClient, requireAuth } from '../workspace/index.js';
 import type { WorkspaceApi } from '../workspace/types.js';
 import type { Io } from './io.js';
@@ -20,6 +21,15 @@ export interface Cloud {
 
 /** Project id used by the embedded simulator when the config names none. */
 export const SIMULATED_PROJECT_ID = '0bec5db98280d2d02fd6c00c2de791ce';
+
+/**
+ * How long an in-doubt order must be quiet before an empty billing list proves it was not placed. The
+ * embedded simulator writes an accepted order to disk before it answers, and dies with this process, so
+ * its order list is complete at once; the real billing system may lag behind a request still in flight.
+ */
+export function evidenceSettleMs(flag: number | undefined, simulate: boolean): number {
+  return flag ?? (simulate ? 0 : DEFAULT_SETTLE_MS);
+}
 
 export function simulatorDataFile(config: Config): string {
   return path.join(config.runtimeDir, 'simulator.jsonl');

@@ -49,6 +49,8 @@ export interface CycleDeps {
   /** Aborted on shutdown: reconcile starts no new order and journals those in flight. */
   signal: AbortSignal;
   parallelism: number;
+  /** See RunContext.evidenceSettleMs. */
+  evidenceSettleMs?: number;
   maxRounds: number;
   lockTimeoutMs: number;
   /** Told each run's config, so /readyz reads the lock of the state in use. */
@@ -161,6 +163,7 @@ async function reconcileOnce(deps: CycleDeps, config: Config, desired: DesiredSt
             sleep: deps.sleep,
             signal: deps.signal,
             parallelism: deps.parallelism,
+            ...(deps.evidenceSettleMs === undefined ? {} : { evidenceSettleMs: deps.evidenceSettleMs }),
             gitRevision: revision,
             policy: gate,
             onPlan: (plan, round) => logPlan(logger, plan, round),

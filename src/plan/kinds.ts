@@ -21,6 +21,8 @@ export interface RebuildDecision {
 export interface KindContext {
   records: Readonly<Record<string, ResourceRecord>>;
   allowRebuild(resource: DesiredResource): RebuildDecision;
+  /** Desktop ids the read APIs show with an EIP bound (--refresh); undefined when the cloud was not read. */
+  eipDesktopIds?: ReadonlySet<string>;
 }
 
 export type Classified =
@@ -133,10 +135,25 @@ function waitingFor(names: readonly string[]): string {
   return `${names.map((n) => `Desktop/${n}`).join(', ')} ${names.length === 1 ? 'has' : 'have'} no desktop_id yet (it is learned once the desktop is active: plan --refresh or reconcile)`;
 }
 
+/**
+ * DesktopInternet's "unrecorded" guard: it has no cloud id of its own, so it is judged per desktop. A
+ * desktop about to get EIP access that already has an EIP bound got it outside this record (the
+ * document was renamed, the state lost its record, the console): ordering again would bill it twice.
+ */
+function alreadyOnline(ctx: KindContext, known: readonly string[], ids: readonly string[]): Classified | undefined {
+  const taken = known.filter((_, i) => ctx.eipDesktopIds?.has(ids[i]!) === true);
+  if (taken.length === 0) return undefined;
+  return blocked(
+    `${taken.map((n) => `Desktop/${n}`).join(', ')} already ${taken.length === 1 ? 'has' : 'have'} an EIP bound in the cloud that the recorded state does not account for; ordering EIP access again would bill it twice. Release or unbind it in the console, or take the desktop out of the list`,
+  );
+}
+
 function createInternet(r: DesiredResource, ctx: KindContext): Classified {
   const names = r.spec['desktops'] as string[];
   const { known, ids, waiting } = knownDesktops(ctx, names);
   if (known.length === 0) return blocked(`waiting: ${waitingFor(waiting)}`);
+  const online = alreadyOnline(ctx, known, ids);
+  if (online) return online;
   const target = { ...r.spec, desktops: known };
   const reason = waiting.length === 0 ? `EIP access for ${known.length} desktop(s): applyDesktopsInternet` : `EIP access for ${known.length} desktop(s) now; ${waitingFor(waiting)}, so they follow in a later order`;
   return { action: 'create', operation: 'applyDesktopsInternet', reason, parts: [part(r, 'applyDesktopsInternet', 'apply_desktops_internet', internetRequest(r.spec, ids), target, { subscription: true })] };
@@ -231,6 +248,8 @@ function updateInternet(r: DesiredResource, rec: ResourceRecord, changed: string
   if (added.length === 0) return reordered('desktops');
   const { known, ids, waiting } = knownDesktops(ctx, added);
   if (known.length === 0) return blocked(`waiting: ${waitingFor(waiting)}`);
+  const online = alreadyOnline(ctx, known, ids);
+  if (online) return online;
   // In the desired order, so that once every desktop is covered the recorded spec equals the desired one.
   const covered = new Set([...recorded, ...known]);
   const target = { ...r.spec, desktops: desired.filter((n) => covered.has(n)) };

@@ -40,7 +40,36 @@ function describeWait(record: ResourceRecord): string {
   return `order ${order} is placed and not active yet`;
 }
 
-function changeFor(resource: DesiredResource | undefined, record: ResourceRecord | undefined, address: string, ctx: KindContext, unrecorded: ReadonlyMap<string, string>): { change: Omit<Change, 'orders'>; parts: OrderPart[] } {
+/**
+ * Why the cloud already shows what an update would order, when the read APIs say so: the record lags the
+ * cloud (a mistaken `state resolve --not-placed`, a restored state file, the same change made in the
+ * console), and ordering the difference from the record again would bill it twice. The update's
+ * counterpart of the "unrecorded" guard on creates.
+ */
+function alreadyInCloud(operation: Change['operation'], resource: DesiredResource, record: ResourceRecord, drift: Drift | undefined): string | undefined {
+  const field = (path: string) => drift?.fields.find((f) => f.path === path);
+  const recorded = record.spec ?? {};
+  switch (operation) {
+    case 'addVolumes': {
+      const live = field('data_volumes')?.after;
+      const had = ((recorded['data_volumes'] ?? []) as unknown[]).length;
+      return Array.isArray(live) && live.length > had ? `the cloud shows ${live.length} data volume(s) on ${resource.address} where the recorded state has ${had}` : undefined;
+    }
+    case 'expandDesktopPool': {
+      const live = field('size')?.after;
+      const had = recorded['size'] as number;
+      return typeof live === 'number' && live > had ? `the cloud shows ${live} desktops in ${resource.address} where the recorded state has ${had}` : undefined;
+    }
+    case 'rebuildDesktops': {
+      const live = field('image_id')?.after;
+      return typeof live === 'string' && live === resource.spec['image_id'] ? `${resource.address} already runs image ${live}` : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function changeFor(resource: DesiredResource | undefined, record: ResourceRecord | undefined, address: string, ctx: KindContext, unrecorded: ReadonlyMap<string, string>, drift?: Drift): { change: Omit<Change, 'orders'>; parts: OrderPart[] } {
   const { kind, name } = parseAddress(address)!;
   const base = { address, kind, name, ...(resource ? { file: resource.source.file, line: resource.source.line } : {}) };
   const change = (action: Change['action'], reason: string, diff: Change['diff'] = [], operation: Change['operation'] = null) => ({ change: { ...base, action, operation, reason, diff }, parts: [] });
@@ -68,6 +97,10 @@ function changeFor(resource: DesiredResource | undefined, record: ResourceRecord
   }
   const same = record.spec_hash === undefined ? false : record.spec_hash === specHashOf(resource);
   if (record.status === 'ordered') {
+    // A cancelled change never happened, although the record holds its spec: never "no-op" (design §3).
+    if (record.error?.code === 'ORDER_CANCELLED') {
+      return change('blocked', `${record.error.message}, so what it ordered was never placed; the recorded state still holds it. Pay or re-create the order in the billing console, or correct the recorded state, before this resource can be planned again`, same ? [] : fieldDiff(record.spec, resource.spec));
+    }
     if (same) return change('no-op', `${describeWait(record)}; nothing more to order`);
     return change('blocked', `waiting: ${describeWait(record)}; this change is planned once it is active`, fieldDiff(record.spec, resource.spec));
   }
@@ -75,6 +108,10 @@ function changeFor(resource: DesiredResource | undefined, record: ResourceRecord
   const diff = fieldDiff(record.spec, resource.spec);
   const c = classifyUpdate(resource, record, ctx);
   if (c.action === 'blocked' || c.action === 'no-op') return change(c.action, c.reason, diff);
+  const stale = alreadyInCloud(c.operation, resource, record, drift);
+  if (stale) {
+    return change('blocked', `${stale}: the recorded state is behind the cloud, so ${c.operation} may have been ordered already; ordering it again could bill it twice. Check the billing console, then bring the recorded state or git in line`, diff);
+  }
   return { change: { ...base, action: c.action, operation: c.operation, reason: c.reason, diff }, parts: c.parts };
 }
 
@@ -98,12 +135,14 @@ function summarize(changes: readonly Change[], orders: Plan['orders'], drift: re
 export function planWithState(input: PlanInput): PlanResult {
   const refreshed = input.live ? refreshRecords(input.recorded.resources, input.live, input.desired.resources, input.now) : undefined;
   const records = refreshed?.records ?? input.recorded.resources;
-  const ctx: KindContext = { records, allowRebuild: input.allowRebuild ?? annotationAllowsRebuild };
+  const eipDesktopIds = input.live ? new Set(input.live.eips.flatMap((e) => (e.attached_desktop_id ? [e.attached_desktop_id] : []))) : undefined;
+  const ctx: KindContext = { records, allowRebuild: input.allowRebuild ?? annotationAllowsRebuild, ...(eipDesktopIds ? { eipDesktopIds } : {}) };
   const desired = new Map(input.desired.resources.map((r) => [r.address, r]));
   const targets = input.targets && input.targets.length > 0 ? new Set(input.targets) : undefined;
   const addresses = [...new Set([...desired.keys(), ...Object.keys(records)])].filter((a) => !targets || targets.has(a)).sort(compareAddresses);
 
-  const drafts = addresses.map((a) => changeFor(desired.get(a), records[a], a, ctx, refreshed?.unrecorded ?? new Map()));
+  const changedInCloud = new Map((refreshed?.drift ?? []).filter((d) => d.kind === 'changed').map((d) => [d.address, d]));
+  const drafts = addresses.map((a) => changeFor(desired.get(a), records[a], a, ctx, refreshed?.unrecorded ?? new Map(), changedInCloud.get(a)));
   const orders = buildOrders(
     drafts.flatMap((d) => d.parts),
     { lineage: input.recorded.lineage, serial: input.recorded.serial },

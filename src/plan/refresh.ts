@@ -122,7 +122,7 @@ export function refreshRecords(records: Readonly<Record<string, ResourceRecord>>
     if (!lookup) {
       // No read API shows this kind (UserSharer): the BSS order status tells when it is done.
       if (record.status === 'ordered' && orderStatus === ORDER_STATUS.completed) out[address] = promote(record, undefined, at);
-      else if (record.status === 'ordered' && orderStatus === ORDER_STATUS.cancelled) out[address] = cancelled(record, lastOrder!, at);
+      else if (record.status === 'ordered' && orderStatus === ORDER_STATUS.cancelled) out[address] = cancelled(record, lastOrder!, at, record.order_ids.length === 1);
       continue;
     }
     const found = lookup(record.spec, record.name);
@@ -130,7 +130,8 @@ export function refreshRecords(records: Readonly<Record<string, ResourceRecord>>
       // The resource shows, but its last order (addVolumes, expandDesktopPool … on a resource that already
       // existed) is not done: not active yet, and what the cloud shows is not drift.
       const learned = found.id === undefined || record.cloud_id === found.id ? record : { ...record, cloud_id: found.id, updated_at: at };
-      out[address] = orderStatus === ORDER_STATUS.cancelled ? cancelled(learned, lastOrder!, at) : learned;
+      // The cloud shows the resource, so whatever was cancelled did not create it: never forget its spec.
+      out[address] = orderStatus === ORDER_STATUS.cancelled ? cancelled(learned, lastOrder!, at, false) : learned;
     } else if (found.found) {
       out[address] = promote(record, found.id, at);
       if (found.fields && found.fields.length > 0) {
@@ -139,7 +140,9 @@ export function refreshRecords(records: Readonly<Record<string, ResourceRecord>>
     } else if (record.status === 'active') {
       drift.push(missing(address, address));
     } else if (record.status === 'ordered' && orderStatus === ORDER_STATUS.cancelled) {
-      out[address] = cancelled(record, lastOrder!, at);
+      // Not in the cloud and never seen there (no cloud id): the cancelled order was the creating one,
+      // however many cancelled orders came before it. A resource once seen was changed, not created.
+      out[address] = cancelled(record, lastOrder!, at, record.cloud_id === undefined);
     }
   }
 
@@ -159,11 +162,13 @@ export function refreshRecords(records: Readonly<Record<string, ResourceRecord>>
 
 /**
  * An order cancelled in BSS (e.g. unpaid for about 7 days) placed nothing. When it was the creating
- * order, the resource may be ordered again; a cancelled change keeps its record and reports the error.
+ * order, the resource may be ordered again; a cancelled change keeps its record and reports the error
+ * (the plan shows it blocked). The caller says which it was: dropping the spec of a resource that
+ * exists would order it again.
  */
-function cancelled(record: ResourceRecord, orderId: string, at: string): ResourceRecord {
+function cancelled(record: ResourceRecord, orderId: string, at: string, creating: boolean): ResourceRecord {
   const error = { code: 'ORDER_CANCELLED', message: `order ${orderId} was cancelled in the billing system` };
-  if (record.order_ids.length > 1) return { ...record, error, updated_at: at };
+  if (!creating) return record.error?.code === error.code && record.error.message === error.message ? record : { ...record, error, updated_at: at };
   const { spec: _spec, spec_hash: _hash, awaiting_payment: _pay, ...rest } = record;
   return { ...rest, status: 'failed', error, updated_at: at };
 }

@@ -4,7 +4,7 @@
  * throttling, dependencies between orders, and --wait.
  */
 import { describe, expect, it } from 'vitest';
-import { executeOrders } from '../../src/apply/index.js';
+import { DEFAULT_SETTLE_MS, executeOrders } from '../../src/apply/index.js';
 import type { WorkspaceApi } from '../../src/workspace/types.js';
 import { plan, type PlannedOrder } from '../../src/plan/index.js';
 import { emptySnapshot } from '../../src/state/index.js';
@@ -40,11 +40,18 @@ describe('in-doubt orders settled by evidence at the start of the next run', () 
   });
 
   it('not placed: no resources and no unaccounted order in BSS, so it is ordered again — once', async () => {
-    const { sim, wsgo } = await setup({ faults: { next: [{ on: 'order', fault: 'error', status: 503 }] } });
+    const { clock, sim, wsgo } = await setup({ faults: { next: [{ on: 'order', fault: 'error', status: 503 }] } });
     const first = await wsgo.run({ parallelism: 1 });
     expect(statuses(first)).toEqual({ 'in-doubt': 1, placed: 1 });
     expect(first.rounds[0]!.results[0]!.error?.message).toContain('outcome unknown');
 
+    // Right after the lost answer the order may still be in the making: an empty order list proves nothing yet.
+    const soon = await wsgo.run();
+    expect(soon.resolutions).toEqual([]);
+    expect(soon.inDoubt).toHaveLength(1);
+    expect(statuses(soon)).toEqual({});
+
+    clock.advance(DEFAULT_SETTLE_MS);
     const second = await wsgo.run();
     expect(second.resolutions).toEqual([expect.objectContaining({ placed: false, by: 'evidence' })]);
     expect(second.resolutions[0]!.evidence).toMatch(/^no Workspace order in the billing system since \S+ that the journal cannot account for, and the resources do not exist \(0 of 2 desktops exist\)$/);
@@ -84,11 +91,12 @@ describe('in-doubt orders settled by evidence at the start of the next run', () 
   it('settles a placed and a not-placed order of the same crashed run together, whatever their journal order', async () => {
     // a's POST fails before the simulator accepts it; b's is accepted and its answer lost. In the
     // journal a comes first, while the order that is unaccounted for at that point is b's.
-    const { sim, wsgo } = await setup({ faults: { next: [{ on: 'order', fault: 'error', status: 503 }, { on: 'order', fault: 'drop-after-accept' }] } });
+    const { clock, sim, wsgo } = await setup({ faults: { next: [{ on: 'order', fault: 'error', status: 503 }, { on: 'order', fault: 'drop-after-accept' }] } });
     const first = await wsgo.run({ parallelism: 1 });
     expect(statuses(first)).toEqual({ 'in-doubt': 2 });
     const bOrder = sim.simulator.orders()[0]!.order_id;
 
+    clock.advance(DEFAULT_SETTLE_MS);
     const second = await wsgo.run();
     expect(second.resolutions.map((r) => [r.placed, r.order_id ?? null])).toEqual([
       [true, bOrder],

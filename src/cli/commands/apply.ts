@@ -7,7 +7,7 @@ import { EXIT, InputError, UsageError, type ExitCode } from '../../errors.js';
 import { configOf, globalsOf } from '../globals.js';
 import { cliLogger } from '../logger.js';
 import { openState } from '../state.js';
-import { openCloud } from '../cloud.js';
+import { evidenceSettleMs, openCloud } from '../cloud.js';
 import { parseDuration, parseInteger } from '../parse.js';
 import { loadDesiredOrThrow, loadPoliciesOrThrow } from '../../run/plan-run.js';
 import { createPolicyGate } from '../../policy/index.js';
@@ -25,6 +25,7 @@ interface RunOptions {
   wait?: boolean;
   waitTimeout: number;
   lockTimeout: number;
+  settleAfter?: number;
   target: string[];
   format: 'text' | 'json';
   maxRounds?: number;
@@ -65,6 +66,7 @@ function addRunOptions(cmd: Command): Command {
     .option('--wait', 'after placing orders, wait until their resources are active (or --wait-timeout passes)')
     .option('--wait-timeout <duration>', 'how long --wait waits, e.g. 30m', parseDuration, 30 * 60_000)
     .option('--lock-timeout <duration>', 'wait this long for a held state lock instead of failing at once', parseDuration, 0)
+    .option('--settle-after <duration>', 'an in-doubt order counts as not placed only once the billing order list has stayed empty this long after it (default 15m; 0 with --simulate)', parseDuration)
     .option('--target <address>', 'limit to Kind/name (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
 }
@@ -101,6 +103,7 @@ async function run(ctx: CommandContext, cmd: Command, opts: RunOptions, mode: { 
         sleep: realSleep,
         signal: io.signal,
         parallelism: opts.parallelism,
+        evidenceSettleMs: evidenceSettleMs(opts.settleAfter, Boolean(globals.simulate)),
         gitRevision: await gitRevision(config.root),
         policy,
         onPlan: (plan, round) => {

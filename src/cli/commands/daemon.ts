@@ -15,7 +15,7 @@ import type { Logger } from '../../log.js';
 import type { Config, ConfigOverrides } from '../../config/index.js';
 import { globalsOf } from '../globals.js';
 import { openState } from '../state.js';
-import { openCloud } from '../cloud.js';
+import { evidenceSettleMs, openCloud } from '../cloud.js';
 import { parseDuration, parseInteger } from '../parse.js';
 import {
   GitSource,
@@ -48,6 +48,7 @@ interface DaemonFlags {
   listen: Listen;
   webhookSecretFile?: string;
   parallelism: number;
+  settleAfter?: number;
   maxRounds: number;
   lockTimeout: number;
   backoff: number;
@@ -171,6 +172,7 @@ async function run(ctx: CommandContext, cmd: Command, flags: DaemonFlags): Promi
     ...(secret ? { webhookSecret: secret } : {}),
     backoff: { initialMs: flags.backoff, maxMs: Math.max(flags.backoff, flags.backoffMax) },
     parallelism: flags.parallelism,
+    evidenceSettleMs: evidenceSettleMs(flags.settleAfter, Boolean(globals.simulate)),
     maxRounds: flags.maxRounds,
     lockTimeoutMs: flags.lockTimeout,
     stuckLockMs: flags.stuckLockAfter,
@@ -202,6 +204,7 @@ export function registerDaemonCommand(program: Command, ctx: CommandContext): vo
     .option('--parallelism <n>', 'orders in flight at once', parseInteger(1, 64), 4)
     .option('--max-rounds <n>', 'plan+apply rounds per run', parseInteger(1, 20), 5)
     .option('--lock-timeout <duration>', 'wait this long for a held state lock before the run fails', parseDuration, 0)
+    .option('--settle-after <duration>', 'an in-doubt order counts as not placed only once the billing order list has stayed empty this long after it (default 15m; 0 with --simulate)', parseDuration)
     .option('--backoff <duration>', 'first retry delay after a failed run; doubles up to --backoff-max', parseDuration, 30_000)
     .option('--backoff-max <duration>', 'longest retry delay', parseDuration, 15 * 60_000)
     .option('--stuck-lock-after <duration>', '/readyz fails while another process holds the state lock longer than this', parseDuration, 30 * 60_000)
