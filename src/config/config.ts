@@ -1,6 +1,6 @@
 /** workspace-gitops.yaml → a typed Config, with flags and environment applied over the file. */
 import path from 'node:path';
-import { access } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { compareDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { InputError } from '../errors.js';
 import { compile } from '../validation/ajv.js';
@@ -57,12 +57,12 @@ function bssFor(region: string | undefined): string | undefined {
   return region.startsWith('cn-') ? 'https://bss.myhuaweicloud.com' : 'https://bss-intl.myhuaweicloud.com';
 }
 
-async function exists(file: string): Promise<boolean> {
+/** 'file', 'folder' or undefined when nothing is there. */
+async function kindOf(file: string): Promise<'file' | 'folder' | undefined> {
   try {
-    await access(file);
-    return true;
+    return (await stat(file)).isDirectory() ? 'folder' : 'file';
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -116,7 +116,11 @@ export async function loadConfig(cwd: string, overrides: ConfigOverrides, env: R
   const candidate = path.resolve(cwd, overrides.config ?? DEFAULT_CONFIG_FILE);
   let fileConfig: ConfigFile = {};
   let file: string | undefined;
-  if (await exists(candidate)) {
+  const found = await kindOf(candidate);
+  if (found === 'folder') {
+    throw new InputError(`the config file ${overrides.config ?? DEFAULT_CONFIG_FILE} is a folder`, [], 'point -C at the workspace-gitops.yaml file itself');
+  }
+  if (found === 'file') {
     file = candidate;
 
     const source = await readYamlFile(candidate, { displayRoot: cwd, maxFileBytes: 1024 * 1024 });
