@@ -8,6 +8,7 @@ import type { DesiredResource, DesiredState } from '../desired/model.js';
 import type { Logger } from '../log.js';
 import { planWithState, type Plan, type RebuildDecision } from '../plan/index.js';
 import { canonicalJson, specHash } from '../state/canonical.js';
+import { groupByIntent } from '../state/index.js';
 import type { LockHandle, OrderIntent, OrderResolution, ResourceRecord, StateStore } from '../state/types.js';
 import { StalePlanError } from '../errors.js';
 import type { WorkspaceApi } from '../workspace/types.js';
@@ -74,12 +75,7 @@ function orderIdsIn(entries: Awaited<ReturnType<Ledger['entries']>>): string[] {
 
 /** The time of each intent's latest entry: its intent, or an outcome (e.g. `unknown`) recorded later. */
 function lastEntryTimes(entries: Awaited<ReturnType<Ledger['entries']>>): Map<string, number> {
-  const times = new Map<string, number>();
-  for (const e of entries) {
-    const id = e.kind === 'intent' ? e.id : e.intent_id;
-    times.set(id, Math.max(times.get(id) ?? 0, Date.parse(e.at)));
-  }
-  return times;
+  return new Map(groupByIntent(entries).map((g) => [g.intent.id, Math.max(Date.parse(g.intent.at), ...g.outcomes.map((o) => Date.parse(o.at)))]));
 }
 
 /** Settle the journal, read the cloud, and settle in-doubt orders with evidence. */

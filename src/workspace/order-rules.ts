@@ -21,6 +21,7 @@ import {
   type Tag,
 } from './order-schema.js';
 
+const COMPUTER_NAME = new RegExp(COMPUTER_NAME_PATTERN);
 const bodySchemas = { LITE_AD: OrderBody('LITE_AD'), LOCAL_AD: OrderBody('LOCAL_AD') } as const;
 
 /** A Windows account (administrators/users group) is limited to 20 characters (Table 10). */
@@ -77,7 +78,7 @@ function createDesktopsProblems(req: Record<string, unknown>, path: PathSegment[
   if (size !== undefined && name === undefined && req['desktop_name_policy_id'] === undefined) {
     out.push({ path: [...path, 'desktop_name'], rule: 'desktops-or-size', message: 'size needs desktop_name (or desktop_name_policy_id) to name the desktops', allowed: 'size with desktop_name' });
   }
-  if (name !== undefined && size === 1 && !new RegExp(COMPUTER_NAME_PATTERN).test(name)) {
+  if (name !== undefined && size === 1 && !COMPUTER_NAME.test(name)) {
     out.push({ path: [...path, 'desktop_name'], rule: 'desktop-name', message: `"${name}" is the desktop's name and must be a valid computer_name`, allowed: '1-15 letters, digits and hyphens, not starting or ending with a hyphen' });
   }
   if (name !== undefined && size !== undefined && size > 1 && name.length > 13) {
